@@ -1,0 +1,79 @@
+"""Enumerations of the complaints app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WEB = "web", _("Web form")
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
+
+
+class Language(models.TextChoices):
+    EN = "en", "English"
+    ES = "es", "Español"
+    HT = "ht", "Kreyòl ayisyen"
+    BN = "bn", "বাংলা"
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    TRIAGED = "triaged", _("Triaged")
+    INVESTIGATING = "investigating", _("Investigating")
+    RESOLVED = "resolved", _("Resolved")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+    REFERRED = "referred", _("Referred")
+    CLOSED = "closed", _("Closed")
+
+
+# Statuses in which a case is still being worked on (a worker's new message goes to it).
+OPEN_STATUSES = (Status.NEW, Status.TRIAGED, Status.INVESTIGATING)
+# Statuses reached at the end of an investigation; closing follows.
+OUTCOME_STATUSES = (Status.RESOLVED, Status.NOT_SUBSTANTIATED, Status.REFERRED)
+
+
+class Scope(models.TextChoices):
+    IN_SCOPE = "in_scope", _("In scope")
+    NOT_COVERED = "not_covered", _("Not covered by the program")
+
+
+class DeadlineKind(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+    INVESTIGATE = "investigate", _("Start investigation")
+    RESOLVE = "resolve", _("Resolve")
+
+
+class MessageKind(models.TextChoices):
+    INBOUND = "inbound", _("From the worker")
+    OUTBOUND = "outbound", _("To the worker")
+    NOTE = "note", _("Internal note")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Outbound SMS lifecycle; Twilio's callbacks only ever move it forward (see RANK)."""
+
+    RECORDED = "recorded", _("Recorded")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    UNDELIVERED = "undelivered", _("Undelivered")
+    FAILED = "failed", _("Failed")
+    SUPPRESSED = "suppressed", _("Not sent (opted out or unreachable)")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Received")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    TRIAGED = "triaged", _("Triaged")
+    ASSIGNED = "assigned", _("Assigned")
+    IDENTITY_REVEALED = "identity_revealed", _("Identity revealed")
+    ESCALATED = "escalated", _("Deadline escalated")
+    LINKED = "linked", _("Linked to another case")
+    FINDING = "finding", _("Finding recorded")
+    REMEDY = "remedy", _("Remedy recorded")
+    STANDING_PROPOSED = "standing_proposed", _("Supplier suspension proposed")
+    STANDING_CONFIRMED = "standing_confirmed", _("Supplier suspension confirmed")
+    SHARED = "shared", _("Summary shared with supplier")

@@ -1,0 +1,5 @@
+"""WSR case-management system."""
+
+from wsr.celery import app as celery_app
+
+__all__ = ("celery_app",)

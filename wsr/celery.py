@@ -1,0 +1,15 @@
+"""The Celery application: Redis broker, JSON only, late acknowledgement, one task at a time.
+
+Tasks are queued only after the surrounding transaction commits (see ``wsr.tasks.enqueue_on_commit``),
+and every task is safe to run twice: Redis redelivers a task whose worker died before acknowledging.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsr.settings")
+
+app = Celery("wsr")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,29 @@
+"""Per-role navigation for the base template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from wsr.network.choices import Role
+
+# (label, URL, roles that see it). Later apps add their pages here.
+NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
+    ("Home", "/", frozenset(Role.values)),
+    ("API", "/api/docs/", frozenset(Role.values)),
+    ("Admin", "/admin/", frozenset({Role.ADMIN})),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "unread_notifications": 0}
+    roles = user.roles
+    items = [(label, url) for label, url, allowed in NAVIGATION if roles & allowed]
+    return {
+        "nav_items": items,
+        "nav_roles": sorted(Role(r).label for r in roles),
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+    }

@@ -1,0 +1,263 @@
+"""The program registry: who takes part, where people work, and the code they are held to."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from wsr.network.choices import (
+    OrganizationKind,
+    Role,
+    Severity,
+    StandardCategory,
+    Standing,
+    WorksiteKind,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class User(AbstractUser):
+    """A person who logs in: monitor staff, auditors, buyer and supplier users. Workers never do."""
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles of the user's active memberships (cached on the instance)."""
+        cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
+        if cached is None:
+            cached = frozenset(self.memberships.filter(is_active=True).values_list("role", flat=True))
+            if self.is_superuser:
+                cached = cached | {Role.ADMIN}
+            self._roles_cache = cached
+        return cached
+
+    def has_any_role(self, roles: Iterable[str]) -> bool:
+        return bool(self.roles & set(roles))
+
+
+class Organization(models.Model):
+    """A member of the program: a worker organization, the monitor, a buyer or a supplier."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=OrganizationKind.choices)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values), name="network_organization_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in an organization; object permissions follow it (see permissions.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="network_membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="network_membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organization}"
+
+
+class SupplierQuerySet(models.QuerySet["Supplier"]):
+    def restrict(self, user: User, action: str = "view") -> SupplierQuerySet:
+        from wsr.network.permissions import restrict_suppliers
+
+        return restrict_suppliers(self, user=user, action=action)
+
+
+class Supplier(models.Model):
+    """A company bound by the code of conduct: a grower, a factory owner, a dairy."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.PROTECT, related_name="supplier")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    standing = models.CharField(max_length=20, choices=Standing.choices, default=Standing.GOOD_STANDING)
+    standing_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SupplierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(standing__in=Standing.values), name="network_supplier_standing_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.organization.name
+
+    @property
+    def name(self) -> str:
+        return self.organization.name
+
+
+class SupplierUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key object permission (faster than guardian's generic table)."""
+
+    content_object = models.ForeignKey(Supplier, on_delete=models.CASCADE)
+
+
+class SupplierGroupObjectPermission(GroupObjectPermissionBase):
+    """Object permission held by an organization's group (see permissions.py)."""
+
+    content_object = models.ForeignKey(Supplier, on_delete=models.CASCADE)
+
+
+class StandingChange(models.Model):
+    """One change of a supplier's standing: who decided it, when, and why."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="standing_changes")
+    from_standing = models.CharField(max_length=20, choices=Standing.choices)
+    to_standing = models.CharField(max_length=20, choices=Standing.choices)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["supplier", "-changed_at"], name="network_standing_hist_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier}: {self.from_standing} → {self.to_standing}"
+
+
+class WorksiteQuerySet(models.QuerySet["Worksite"]):
+    def restrict(self, user: User, action: str = "view") -> WorksiteQuerySet:
+        return self.filter(supplier__in=Supplier.objects.restrict(user, action).values("pk"))
+
+
+# Worksite codes: two letters and three digits ("KT482"); letters that read or type alike
+# (I/1, O/0, Q, S/5, Z/2) are left out so a code read aloud or typed on a keypad survives.
+WORKSITE_CODE_LETTERS = "ABCDEFGHJKLMNPRTUVWXY"
+WORKSITE_CODE_REGEX = rf"^[{WORKSITE_CODE_LETTERS}]{{2}}[0-9]{{3}}$"
+
+
+class Worksite(models.Model):
+    """A farm, factory or dairy of a supplier, known to workers by its short worksite code."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="worksites")
+    code = models.CharField(max_length=5, unique=True, help_text="Printed on posters; used over SMS.")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=WorksiteKind.choices, default=WorksiteKind.FARM)
+    country = models.CharField(max_length=2, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorksiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=WORKSITE_CODE_REGEX), name="network_worksite_code_format"),
+        ]
+        indexes = [models.Index(fields=["supplier", "code"], name="network_worksite_supplier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Standard(models.Model):
+    """One provision of the code of conduct, with its severity and deadlines."""
+
+    code = models.CharField(max_length=10, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=32, choices=StandardCategory.choices)
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    acknowledge_within = models.DurationField()
+    investigate_within = models.DurationField()
+    resolve_within = models.DurationField()
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(severity__in=Severity.values), name="network_standard_severity_valid"),
+            models.CheckConstraint(
+                condition=Q(acknowledge_within__lte=models.F("investigate_within"))
+                & Q(investigate_within__lte=models.F("resolve_within")),
+                name="network_standard_deadlines_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_zero_tolerance(self) -> bool:
+        return self.severity == Severity.ZERO_TOLERANCE
+
+
+class SupplyRelationship(models.Model):
+    """Buyer X sources from supplier Y between two dates; it decides what X's users may see.
+
+    It lives in the registry (not in ``buyers``) because permissions and market consequences in
+    ``complaints`` depend on it, and dependencies point towards the registry only.
+    """
+
+    buyer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="supply_relationships")
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supply_relationships")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="network_supply_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "supplier"],
+                condition=Q(ended_on__isnull=True),
+                name="network_supply_one_open_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer} ← {self.supplier}"
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (escalations, suspensions); shown with an unread count."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="network_notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

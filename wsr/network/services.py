@@ -1,0 +1,152 @@
+"""Writes to the registry. Every function is keyword-only.
+
+Object permissions follow memberships and supply relationships through the handlers in signals.py,
+so these functions save model instances (which send the signals) rather than queryset updates.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from wsr.network import permissions
+from wsr.network.choices import ROLES_BY_KIND, OrganizationKind, Role, Standing
+from wsr.network.models import (
+    WORKSITE_CODE_LETTERS,
+    Membership,
+    Notification,
+    Organization,
+    StandingChange,
+    Supplier,
+    SupplyRelationship,
+    User,
+    Worksite,
+)
+from wsr.tasks import enqueue_on_commit
+
+
+def organization_create(*, name: str, kind: str, country: str = "") -> Organization:
+    """Create an organization; a supplier organization also gets its Supplier row."""
+    with transaction.atomic():
+        organization = Organization.objects.create(name=name, kind=kind, country=country)
+        if kind == OrganizationKind.SUPPLIER:
+            supplier = Supplier.objects.create(organization=organization)
+            permissions.supplier_permissions_sync(supplier)
+    return organization
+
+
+def membership_create(*, user: User, organization: Organization, role: str) -> Membership:
+    """Give ``user`` a role in ``organization``; raises ValidationError if the role does not fit."""
+    if role not in ROLES_BY_KIND[organization.kind]:
+        raise ValidationError(f"A {organization.get_kind_display()} member cannot be {Role(role).label}.")
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organization=organization, role=role, defaults={"is_active": True}
+    )
+    return membership
+
+
+def membership_deactivate(*, membership: Membership) -> None:
+    """End a membership; the user loses the organization's object permissions at once."""
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+
+
+def worksite_code_generate() -> str:
+    """A random unused worksite code such as ``KT482``."""
+    for _ in range(50):
+        code = "".join(secrets.choice(WORKSITE_CODE_LETTERS) for _ in range(2)) + f"{secrets.randbelow(1000):03d}"
+        if not Worksite.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError("No free worksite code found; the code space is nearly full.")
+
+
+def worksite_create(*, supplier: Supplier, name: str, code: str = "", **fields: object) -> Worksite:
+    """Create a worksite with the given code or a fresh random one (retried on a rare collision)."""
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Worksite.objects.create(
+                    supplier=supplier, name=name, code=code or worksite_code_generate(), **fields
+                )
+        except IntegrityError:
+            if code:
+                raise
+    raise RuntimeError("Could not allocate a worksite code.")
+
+
+def supply_relationship_start(*, buyer: Organization, supplier: Supplier, started_on: date) -> SupplyRelationship:
+    """Record that ``buyer`` sources from ``supplier``; its users may then see the supplier."""
+    if buyer.kind != OrganizationKind.BUYER:
+        raise ValidationError(f"{buyer} is not a buyer.")
+    return SupplyRelationship.objects.create(buyer=buyer, supplier=supplier, started_on=started_on)
+
+
+def supply_relationship_end(*, relationship: SupplyRelationship, ended_on: date) -> None:
+    """Close a supply relationship; access ends with it."""
+    relationship.ended_on = ended_on
+    relationship.save(update_fields=["ended_on"])
+
+
+def notify_users(*, users: Iterable[User], subject: str, body: str, url: str = "") -> list[Notification]:
+    """Create an in-app notification per user and e-mail each one after commit.
+
+    Callers pass text that is safe for every recipient: never a complainant's name, phone or reference.
+    """
+    notifications = Notification.objects.bulk_create(
+        [Notification(user=user, subject=subject, body=body, url=url) for user in set(users)]
+    )
+    from wsr.network.tasks import notification_email_send
+
+    for notification in notifications:
+        enqueue_on_commit(notification_email_send, notification_id=notification.pk)
+    return notifications
+
+
+def buyer_users_of_supplier(*, supplier: Supplier) -> list[User]:
+    """Active buyer users of every buyer with an active supply relationship to ``supplier``."""
+    today = timezone.localdate()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role=Role.BUYER_USER,
+            memberships__organization__supply_relationships__supplier=supplier,
+            memberships__organization__supply_relationships__started_on__lte=today,
+        )
+        .exclude(memberships__organization__supply_relationships__ended_on__lt=today)
+        .distinct()
+    )
+
+
+def supplier_standing_change(
+    *, supplier: Supplier, to_standing: str, actor: User | None, reason: str
+) -> StandingChange | None:
+    """Move a supplier to ``to_standing`` and tell its buyers; returns None if it already stood there.
+
+    Locks the supplier row (``select_for_update``) so two simultaneous decisions apply one after the
+    other. ``reason`` is shown to buyers: it must not identify any worker.
+    """
+    with transaction.atomic():
+        locked = Supplier.objects.select_for_update().select_related("organization").get(pk=supplier.pk)
+        if locked.standing == to_standing:
+            return None
+        change = StandingChange.objects.create(
+            supplier=locked, from_standing=locked.standing, to_standing=to_standing, reason=reason, changed_by=actor
+        )
+        locked.standing = to_standing
+        locked.standing_changed_at = change.changed_at
+        locked.save(update_fields=["standing", "standing_changed_at"])
+        notify_users(
+            users=buyer_users_of_supplier(supplier=locked),
+            subject=f"{locked.name}: standing is now {Standing(to_standing).label}",
+            body=f"{locked.name} moved from {Standing(change.from_standing).label} to "
+            f"{Standing(to_standing).label}.\n\nReason: {reason}",
+            url=f"/buyer/suppliers/{locked.uuid}/",
+        )
+    supplier.standing = to_standing
+    return change
