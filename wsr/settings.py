@@ -7,6 +7,7 @@ values for the embedded services; production sets them itself.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -290,6 +291,12 @@ for _key in FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEY must be comma-separated Fernet keys (32 url-safe base64 bytes)"
         ) from None
+# Phone numbers are found by a keyed hash. Its key must outlive encryption-key rotation, so by default
+# it derives from the oldest (last) encryption key; set PHONE_HASH_KEY to decouple the two.
+PHONE_HASH_KEY = env_str(
+    "PHONE_HASH_KEY", hashlib.sha256(b"phone-hash:" + FIELD_ENCRYPTION_KEY[-1].encode()).hexdigest()
+)
+PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US")
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
