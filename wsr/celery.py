@@ -13,3 +13,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsr.settings")
 app = Celery("wsr")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules inside sub-packages of an app.
+app.autodiscover_tasks(["complaints.sms"])

@@ -129,7 +129,11 @@ if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 # keys of one worker never reach another; production uses the database named in the URL.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _xdist_worker.startswith("gw"):
-    REDIS_URL = _redis_url_with_db(REDIS_URL, 1 + int(_xdist_worker[2:]) % 15)
+    _parts = urlsplit(REDIS_URL)
+    _base_db = int(
+        dict(parse_qsl(_parts.query)).get("db", 0) if _parts.scheme == "unix" else (_parts.path.strip("/") or 0)
+    )
+    REDIS_URL = _redis_url_with_db(REDIS_URL, (_base_db + 1 + int(_xdist_worker[2:])) % 16)
 
 CACHES = {
     "default": {
