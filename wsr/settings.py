@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",
     "pghistory",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wsr.network",
     "complaints",
     "audits",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -328,6 +331,9 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
     },
 }
+
+# Second factor for program staff (wsr/network/auth.py); the issuer names the site in authenticator apps.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "WSR case management")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "wsr-demo")
 HEALTHZ_CELERY_TIMEOUT = float(env_str("HEALTHZ_CELERY_TIMEOUT", "1.5"))

@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from wsr.api import TokenView
+from wsr.network import auth as network_auth
 from wsr.network import views as network_views
 
 api_v1 = [
@@ -16,8 +17,10 @@ api_v1 = [
 urlpatterns = [
     path("", network_views.home, name="home"),
     path("healthz", network_views.healthz, name="healthz"),
+    path("notifications/", network_views.notifications, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", network_auth.otp_verify, name="otp"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wsr.network import services
-from wsr.network.choices import OrganizationKind, Role, WorksiteKind
+from wsr.network.choices import PROGRAM_ROLES, OrganizationKind, Role, WorksiteKind
 from wsr.network.models import Organization, Supplier, SupplyRelationship, User, Worksite
 
 # (supplier name, country, [(code, worksite name, kind, region)])
@@ -28,6 +30,10 @@ BUYERS = {
     "Harvest Table Grocers": ["Sunrise Farms", "Valley Growers"],
     "Northwind Apparel": ["Dhaka Knit Ltd", "Chittagong Garments", "Valley Growers", "Green Pastures Dairy"],
 }
+
+# The demo staff's shared authenticator secret (base32); never use it outside the demo.
+DEMO_TOTP_SECRET = "DEMOWSRDEMOWSRDEMOWSRDEMOWSRDEMO"  # noqa: S105 (published demo key)
+DEMO_TOTP_KEY_HEX = base64.b32decode(DEMO_TOTP_SECRET).hex()
 
 MONITOR = "Fair Food Standards Council (demo)"
 WORKER_ORG = "Coalition of Immokalee Workers (demo)"
@@ -81,6 +87,15 @@ def seed(context: dict[str, Any]) -> None:
             user.set_password(settings.DEMO_PASSWORD)
             user.save(update_fields=["password"])
         services.membership_create(user=user, organization=organizations[org_name], role=role)
+        if role in PROGRAM_ROLES:
+            # Demo staff share one published authenticator key so anyone can try the second factor.
+            TOTPDevice.objects.get_or_create(
+                user=user, name="Demo authenticator", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+            )
         users[username] = user
         context.setdefault("logins", []).append((username, description))
+    context["notes"] = [
+        f"Staff second factor: add the key {DEMO_TOTP_SECRET} to an authenticator app, "
+        "or print the current code with `python manage.py demo_otp`."
+    ]
     context.update(organizations=organizations, suppliers=suppliers, worksites=worksites, users=users)

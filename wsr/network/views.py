@@ -56,3 +56,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
             results[name] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in results.values())
     return JsonResponse({"status": "ok" if healthy else "fail", **results}, status=200 if healthy else 503)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's in-app notifications, newest first; POST marks them all read."""
+    from django.shortcuts import redirect
+    from django.utils import timezone
+
+    from wsr.network.models import Notification
+
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    items = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")[:100]
+    return render(request, "network/notifications.html", {"notifications": items})

@@ -21,3 +21,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {shown}):")
         for username, description in context.get("logins", []):
             self.stdout.write(f"  {username:<20} {description}")
+        for note in context.get("notes", []):
+            self.stdout.write(note)
