@@ -46,6 +46,21 @@ class World:
         return client
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Hash test passwords with a cheap hasher: PBKDF2's deliberate slowness costs ~0.2 s per user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings) -> None:
+    """Tests run with DEBUG off, whose manifest storage needs `collectstatic`; read the sources instead."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 def make_user(
     username: str, organization: Organization | None = None, role: str | None = None, **extra: object
 ) -> User:

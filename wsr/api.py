@@ -27,7 +27,7 @@ class RestrictedViewSetMixin:
         self.queryset = self.queryset.restrict(request.user, self.restrict_action)  # type: ignore[attr-defined]
 
 
-class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg,misc]
     """Read-only list and detail over a restricted queryset."""
 
 

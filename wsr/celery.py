@@ -1,7 +1,8 @@
 """The Celery application: Redis broker, JSON only, late acknowledgement, one task at a time.
 
-Tasks are queued only after the surrounding transaction commits (see ``wsr.tasks.enqueue_on_commit``),
-and every task is safe to run twice: Redis redelivers a task whose worker died before acknowledging.
+Tasks are written to the outbox table in the transaction that calls for them and published by a relay
+(``wsr.outbox``). Every task is safe to run twice: the relay publishes at least once, and Redis
+redelivers a task whose worker died before acknowledging.
 """
 
 import os

@@ -265,7 +265,10 @@ def port_free(port: int) -> bool:
 
 
 def run() -> int:
-    port = int(os.environ.get("PORT", "8000"))
+    try:
+        port = int(os.environ.get("PORT", "8000"))
+    except ValueError:
+        raise StackError(f"PORT must be a port number, not {os.environ['PORT']!r}") from None
     if not port_free(port):
         raise StackError(f"port {port} is already in use: stop what runs there, or run `PORT=8001 make run`")
     with Stack(debug=True) as stack:

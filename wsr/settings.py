@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zoneinfo
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from wsr.env import env_bool, env_choice, env_int, env_list, env_str
+from wsr.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WSR_VAR_DIR", str(BASE_DIR / "var")))
@@ -54,7 +56,9 @@ INSTALLED_APPS = [
     "pghistory",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "wsr.network",
+    "wsr.outbox",
     "complaints",
     "audits",
     "buyers",
@@ -73,12 +77,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records the user and URL of each write with the row history (see complaints/models/history.py).
+    "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wsr.urls"
 WSGI_APPLICATION = "wsr.wsgi.application"
 AUTH_USER_MODEL = "network.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+IP before any password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -108,7 +118,12 @@ TEMPLATES = [
 _database_url = env_str("DATABASE_URL")
 if not _database_url.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or postgresql:// URL")
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+try:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+except (ValueError, dj_database_url.ParseError):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a valid URL (quote special characters of the password with %XX)"
+    ) from None
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -128,6 +143,13 @@ def _redis_url_with_db(url: str, db: int) -> str:
 REDIS_URL = env_str("REDIS_URL")
 if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// URL")
+try:
+    _redis_parts = urlsplit(REDIS_URL)
+    _redis_parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    _redis_db = dict(parse_qsl(_redis_parts.query)).get("db", "0") if _redis_parts.scheme == "unix" else None
+    int(_redis_db or _redis_parts.path.strip("/") or "0")
+except ValueError:
+    raise ImproperlyConfigured("REDIS_URL is not valid: expected redis://host:port/db, port and db numbers") from None
 # Parallel test workers (pytest-xdist) each get their own Redis database so that queues and cache
 # keys of one worker never reach another; production uses the database named in the URL.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -167,7 +189,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Tasks are published from the outbox table; the sweep catches any the after-commit nudge missed
+    # (Redis was down, the process died). Expires so a backlog of sweeps never queues up.
+    "outbox-relay": {
+        "task": "wsr.outbox.tasks.outbox_relay_task",
+        "schedule": env_float("OUTBOX_SWEEP_SECONDS", 10.0),
+        "options": {"expires": 30},
+    },
+    "outbox-purge": {"task": "wsr.outbox.tasks.outbox_purge_task", "schedule": crontab(hour=3, minute=40)},
+    # Supply relationships start and end on dates, not only on edits: recompute buyers' grants daily.
+    "network-supplier-permissions-resync": {
+        "task": "wsr.network.tasks.supplier_permissions_resync",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # Deadlines live in database columns; the scan escalates each passed one exactly once.
+    "complaints-escalation-scan": {
+        "task": "complaints.tasks.escalation_scan_task",
+        "schedule": 60.0,
+    },
+}
 
 # --- Internationalization -------------------------------------------------------------------------
 # Django ships no locale data for Haitian Creole; the language switcher needs its names.
@@ -182,12 +223,16 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"TIME_ZONE must be an IANA time zone such as Europe/Paris, not {TIME_ZONE!r}") from None
 USE_TZ = True
 
 # --- Static and media files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # Bootstrap ships in the bootstrap-wrapper package and htmx in django-htmx: nothing from a CDN.
 STATICFILES_DIRS.append(("vendor/bootstrap", Path(__import__("bootstrap").__path__[0])))
 STORAGES = {
@@ -219,6 +264,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Preloading is a promise browsers ship and cannot quickly undo, so it is the operator's choice
+    # (SECURE_HSTS_PRELOAD=true); until then `check --deploy` need not remind us (security.W021).
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
     # The TLS-terminating proxy sets this header; Twilio signatures never rely on it (PUBLIC_BASE_URL).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -250,9 +298,10 @@ GUARDIAN_MONKEY_PATCH_USER = False
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing or bad credential answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -274,6 +323,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind"; name their enums after what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "complaints.choices.Status",
+        "ProposalStatusEnum": "complaints.choices.ProposalStatus",
+        "RemedyKindEnum": "complaints.choices.RemedyKind",
+        "WorksiteKindEnum": "wsr.network.choices.WorksiteKind",
+    },
 }
 
 # --- SMS (Twilio) ---------------------------------------------------------------------------------
@@ -319,12 +375,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "WSR monitor <no-reply@localh
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Logging --------------------------------------------------------------------------------------
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", _LOG_LEVELS)},
     "loggers": {
         # Request lines carry URLs and query strings; worker-facing URLs never contain identities,
         # but keep Django's request logger at WARNING so bodies never reach the log.
@@ -335,5 +392,18 @@ LOGGING = {
 # Second factor for program staff (wsr/network/auth.py); the issuer names the site in authenticator apps.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "WSR case management")
 
+# Staff sign-in lockout (django-axes): 5 failures for one username from one address lock that pair
+# for an hour. Only sign-in attempts are recorded; worker pages never authenticate, so no worker's
+# IP address is ever stored. Behind a proxy, set AXES_IPWARE_PROXY_COUNT to the number of hops.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No start-up banner: every manage.py command (and `check --deploy`) would print it.
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+# Only writes are worth a history context; GET requests then pay nothing for it.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "wsr-demo")
-HEALTHZ_CELERY_TIMEOUT = float(env_str("HEALTHZ_CELERY_TIMEOUT", "1.5"))
+HEALTHZ_CELERY_TIMEOUT = env_float("HEALTHZ_CELERY_TIMEOUT", 1.5)

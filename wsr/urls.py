@@ -2,16 +2,17 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from wsr.api import TokenView
 from wsr.network import auth as network_auth
 from wsr.network import views as network_views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("wsr.network.api.urls")),
+    path("", include("complaints.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,5 +26,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        name="api-docs",
+    ),
+    # Web intake: /report/, /track/ (public) and /monitor/intake/ (staff).
+    path("", include("complaints.web.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -68,7 +68,8 @@ class SupplierAdminForm(forms.ModelForm):
         fields = ["organization", "standing"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.instance.pk and "standing" in self.changed_data and not data.get("reason"):
             self.add_error("reason", "Say why the standing changes; buyers are told.")
         return data
@@ -93,8 +94,8 @@ class SupplierAdmin(admin.ModelAdmin):
             services.supplier_standing_change(
                 supplier=obj,
                 to_standing=new_standing,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],  # type: ignore[arg-type]
+                actor=cast(User, request.user),  # the admin site admits signed-in staff only
+                reason=form.cleaned_data["reason"],
             )
         else:
             super().save_model(request, obj, form, change)
@@ -129,7 +130,8 @@ class StandardAdminForm(forms.ModelForm):
             self.fields[name].help_text = "Leave empty for the severity's default (SPEC 4.3)."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("severity"):
             defaults = DEFAULT_DEADLINES[data["severity"]]
             for name, default in zip(

@@ -7,4 +7,8 @@ class NetworkConfig(AppConfig):
     verbose_name = "Program registry"
 
     def ready(self) -> None:
-        from wsr.network import signals  # noqa: F401  (connects the permission sync)
+        from django.db.models.signals import post_migrate
+
+        from wsr.network import signals  # connects the permission sync
+
+        post_migrate.connect(signals.code_of_conduct_restore, sender=self)

@@ -3,6 +3,8 @@
 A program edits its own code in the admin afterwards; this is where a fresh installation starts.
 """
 
+from typing import Any
+
 from wsr.network.choices import Severity, StandardCategory
 
 ZT, SE, MI = Severity.ZERO_TOLERANCE, Severity.SERIOUS, Severity.MINOR
@@ -34,3 +36,30 @@ CODE_OF_CONDUCT: list[tuple[str, str, str, str]] = [
     ("R-2", "Housing provided by the employer is safe and sanitary", C.RECRUITMENT, SE),
     ("O-1", "Other / unclear — to be classified at triage", C.OTHER, MI),
 ]
+
+
+def code_of_conduct_seed(*, standard_model: Any, using: str = "default") -> int:
+    """Create the standards above that are missing, with their severity's default deadlines.
+
+    ``standard_model`` is the ``Standard`` model, or its historical version inside a migration.
+    Returns how many were created.
+    """
+    from wsr.network.choices import DEFAULT_DEADLINES
+
+    created = 0
+    for position, (code, title, category, severity) in enumerate(CODE_OF_CONDUCT):
+        acknowledge, investigate, resolve = DEFAULT_DEADLINES[severity]
+        _, was_created = standard_model.objects.using(using).get_or_create(
+            code=code,
+            defaults={
+                "title": title,
+                "category": category,
+                "severity": severity,
+                "acknowledge_within": acknowledge,
+                "investigate_within": investigate,
+                "resolve_within": resolve,
+                "position": position,
+            },
+        )
+        created += was_created
+    return created

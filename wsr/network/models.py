@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from wsr.network.choices import (
@@ -212,6 +214,17 @@ class Standard(models.Model):
         return self.severity == Severity.ZERO_TOLERANCE
 
 
+class SupplyRelationshipQuerySet(models.QuerySet["SupplyRelationship"]):
+    def active(self, *, on: date | None = None) -> SupplyRelationshipQuerySet:
+        """Relationships in force on ``on`` (default today): started on or before it, not yet ended.
+
+        ``ended_on`` is the first day without the relationship, so ending one "today" removes the
+        buyer's access at once.
+        """
+        day = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+
+
 class SupplyRelationship(models.Model):
     """Buyer X sources from supplier Y between two dates; it decides what X's users may see.
 
@@ -223,6 +236,8 @@ class SupplyRelationship(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supply_relationships")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+
+    objects = SupplyRelationshipQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -11,12 +11,10 @@ Program staff (admin, monitor lead, investigator, auditor) see every supplier wi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_objects_for_user, remove_perm
 
 from wsr.network.choices import PROGRAM_ROLES
@@ -38,7 +36,9 @@ def restrict_suppliers(queryset: SupplierQuerySet, *, user: User | AnonymousUser
         return queryset.none()
     if is_program_staff(user):
         return queryset
-    return get_objects_for_user(user, f"network.{action}_supplier", klass=queryset, accept_global_perms=False)
+    # guardian filters the queryset it is given, so the result keeps the SupplierQuerySet class.
+    restricted = get_objects_for_user(user, f"network.{action}_supplier", klass=queryset, accept_global_perms=False)
+    return cast("SupplierQuerySet", restricted)
 
 
 def organization_group(organization: Organization) -> Group:
@@ -61,17 +61,15 @@ def user_groups_sync(user: User) -> None:
 
 def supplier_permissions_sync(supplier: Supplier) -> None:
     """Grant ``SUPPLIER_PERMS`` on ``supplier`` to exactly the groups that should hold them now."""
-    from wsr.network.models import Organization
+    from wsr.network.models import Organization, SupplyRelationship
 
-    today = timezone.localdate()
     buyers = Organization.objects.filter(
-        Q(supply_relationships__ended_on__isnull=True) | Q(supply_relationships__ended_on__gte=today),
-        supply_relationships__supplier=supplier,
-        supply_relationships__started_on__lte=today,
-    ).distinct()
+        pk__in=SupplyRelationship.objects.active().filter(supplier=supplier).values("buyer_id")
+    )
     wanted = {organization_group(supplier.organization)} | {organization_group(b) for b in buyers}
     with transaction.atomic():
-        holders = get_groups_with_perms(supplier, attach_perms=True)
+        # attach_perms=True makes it a {group: [codename, ...]} mapping.
+        holders = cast(dict[Group, list[str]], get_groups_with_perms(supplier, attach_perms=True))
         for group, perms in holders.items():
             if group not in wanted:
                 for perm in perms:

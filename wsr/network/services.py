@@ -12,7 +12,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from wsr.network import permissions
 from wsr.network.choices import ROLES_BY_KIND, OrganizationKind, Role, Standing
@@ -27,7 +26,7 @@ from wsr.network.models import (
     User,
     Worksite,
 )
-from wsr.tasks import enqueue_on_commit
+from wsr.outbox.services import outbox_enqueue
 
 
 def organization_create(*, name: str, kind: str, country: str = "") -> Organization:
@@ -103,23 +102,20 @@ def notify_users(*, users: Iterable[User], subject: str, body: str, url: str = "
     from wsr.network.tasks import notification_email_send
 
     for notification in notifications:
-        enqueue_on_commit(notification_email_send, notification_id=notification.pk)
+        outbox_enqueue(notification_email_send, notification_id=notification.pk)
     return notifications
 
 
 def buyer_users_of_supplier(*, supplier: Supplier) -> list[User]:
     """Active buyer users of every buyer with an active supply relationship to ``supplier``."""
-    today = timezone.localdate()
+    buyers = SupplyRelationship.objects.active().filter(supplier=supplier).values("buyer_id")
     return list(
         User.objects.filter(
             is_active=True,
             memberships__is_active=True,
             memberships__role=Role.BUYER_USER,
-            memberships__organization__supply_relationships__supplier=supplier,
-            memberships__organization__supply_relationships__started_on__lte=today,
-        )
-        .exclude(memberships__organization__supply_relationships__ended_on__lt=today)
-        .distinct()
+            memberships__organization__in=buyers,
+        ).distinct()
     )
 
 

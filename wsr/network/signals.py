@@ -20,3 +20,21 @@ def _membership_changed(sender: type, instance: Membership, **kwargs: Any) -> No
 @receiver([post_save, post_delete], sender=SupplyRelationship)
 def _supply_relationship_changed(sender: type, instance: SupplyRelationship, **kwargs: Any) -> None:
     permissions.supplier_permissions_sync(instance.supplier)
+
+
+def code_of_conduct_restore(sender: object, using: str = "default", **kwargs: Any) -> None:
+    """Seed the code of conduct again when its table is empty after ``migrate`` or ``flush``.
+
+    Migration 0002 seeds a new installation; ``flush`` (and every transactional test's teardown)
+    empties the table, and a program never runs without a code. An edited code is left alone.
+    """
+    from django.apps import apps as global_apps
+
+    from wsr.network.code_of_conduct import code_of_conduct_seed
+
+    try:
+        standard_model = kwargs.get("apps", global_apps).get_model("network", "Standard")
+    except LookupError:  # migrating backwards past the model's creation
+        return
+    if not standard_model.objects.using(using).exists():
+        code_of_conduct_seed(standard_model=standard_model, using=using)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -64,10 +65,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
     from django.shortcuts import redirect
     from django.utils import timezone
 
-    from wsr.network.models import Notification
+    from wsr.network.models import Notification, User
 
+    user = cast(User, request.user)  # login_required: never anonymous here
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
-    items = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")[:100]
+    items = Notification.objects.filter(user=user).order_by("-created_at", "-id")[:100]
     return render(request, "network/notifications.html", {"notifications": items})

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OutboxConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "wsr.outbox"
+    label = "outbox"
+    verbose_name = "Outbox"
