@@ -77,3 +77,20 @@ class EventKind(models.TextChoices):
     STANDING_PROPOSED = "standing_proposed", _("Supplier suspension proposed")
     STANDING_CONFIRMED = "standing_confirmed", _("Supplier suspension confirmed")
     SHARED = "shared", _("Summary shared with supplier")
+    REMEDY_VERIFIED = "remedy_verified", _("Remedy verified")
+    STANDING_REJECTED = "standing_rejected", _("Supplier suspension rejected")
+
+
+class RemedyKind(models.TextChoices):
+    BACK_PAY = "back_pay", _("Back pay")
+    REINSTATEMENT = "reinstatement", _("Reinstatement")
+    DISCIPLINE = "discipline", _("Discipline of the offender")
+    DISMISSAL = "dismissal", _("Dismissal of the offender")
+    TRAINING = "training", _("Training")
+    POLICY_CHANGE = "policy_change", _("Policy change")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending the lead's decision")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")

@@ -9,5 +9,23 @@ from complaints.models.case import (
     IdentityAccess,
     Message,
 )
+from complaints.models.investigation import Finding, Remedy, SupplierShare, SuspensionProposal
 
-__all__ = ["Attachment", "Complainant", "Complaint", "Escalation", "Event", "IdentityAccess", "Message"]
+from complaints.models.history import ComplaintHistory, FindingHistory, RemedyHistory  # isort: skip
+
+__all__ = [
+    "Attachment",
+    "Complainant",
+    "Complaint",
+    "ComplaintHistory",
+    "Escalation",
+    "Event",
+    "Finding",
+    "FindingHistory",
+    "IdentityAccess",
+    "Message",
+    "Remedy",
+    "RemedyHistory",
+    "SupplierShare",
+    "SuspensionProposal",
+]

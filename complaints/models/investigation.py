@@ -1,0 +1,134 @@
+"""What an investigation establishes: findings, remedies, suspension proposals, supplier summaries."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from complaints.choices import ProposalStatus, RemedyKind
+from complaints.models.case import Complaint
+from wsr.network.models import Standard, Supplier
+
+
+class Finding(models.Model):
+    """What the monitor concluded about one standard in a case: substantiated or not."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="findings")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="complaint_findings")
+    substantiated = models.BooleanField()
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["complaint", "created_at"], name="complaints_finding_case_idx")]
+
+    def __str__(self) -> str:
+        verdict = "substantiated" if self.substantiated else "not substantiated"
+        return f"{self.standard_id} {verdict}"
+
+
+class Remedy(models.Model):
+    """A remedy the supplier owes the worker(s): back pay, reinstatement, discipline, training..."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="remedies")
+    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="remedies")
+    kind = models.CharField(max_length=16, choices=RemedyKind.choices)
+    description = models.TextField(blank=True)
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. USD, BDT.")
+    due_on = models.DateField(null=True, blank=True)
+    verified = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "remedies"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RemedyKind.values), name="complaints_remedy_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=RemedyKind.BACK_PAY) | (Q(amount__isnull=False) & ~Q(currency="")),
+                name="complaints_remedy_back_pay_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="complaints_remedy_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(verified=False) | Q(verified_at__isnull=False), name="complaints_remedy_verified_at"
+            ),
+        ]
+        indexes = [models.Index(fields=["complaint", "created_at"], name="complaints_remedy_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.uuid}"
+
+
+class SuspensionProposal(models.Model):
+    """A substantiated zero-tolerance finding's proposal to suspend the supplier, awaiting the lead."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="suspension_proposals")
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="suspension_proposals")
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="suspension_proposals")
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["finding"], name="complaints_proposal_once_per_finding"),
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="complaints_proposal_status"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["proposed_at"], condition=Q(status=ProposalStatus.PENDING), name="complaints_proposal_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Suspend {self.supplier_id}? ({self.status})"
+
+
+class SupplierShare(models.Model):
+    """A redacted summary of a case shared with the supplier: never the worker's identity or words."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="supplier_shares")
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="complaint_shares")
+    summary = models.TextField()
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+        indexes = [models.Index(fields=["supplier", "-shared_at"], name="complaints_share_supplier_idx")]
+
+    def __str__(self) -> str:
+        return f"Summary {self.uuid}"

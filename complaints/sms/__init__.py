@@ -1,0 +1,1 @@
+"""The SMS hotline over Twilio: inbound conversation, outbound messages, delivery status."""

@@ -1,0 +1,48 @@
+"""Throttling of the public pages, in the cache only.
+
+The key is a keyed hash of the client address (HMAC with ``SECRET_KEY``), which django-ratelimit
+hashes again into a cache key that expires with its window: no address is ever written to the
+database, a log or the cache in the clear. A cache outage fails open, because intake must keep working
+with Redis down (SPEC 6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
+
+logger = logging.getLogger(__name__)
+
+# Per client, per window; overridable with the WEB_INTAKE_RATES setting (a dict with these keys).
+DEFAULT_RATES = {
+    "report": "10/h",  # complaints filed
+    "search": "120/h",  # worksite searches
+    "track": "20/h",  # reference + receipt code lookups, right or wrong
+    "track-reference": "10/h",  # lookups of one reference, whoever makes them (guessing a code)
+    "follow-up": "30/h",  # messages and photos added on /track/
+}
+
+
+def client_key(group: str, request: HttpRequest) -> str:
+    """An opaque, non-reversible stand-in for the client address, used only inside the cache."""
+    address = request.META.get("REMOTE_ADDR", "")
+    return hmac.new(settings.SECRET_KEY.encode(), f"throttle:{address}".encode(), hashlib.sha256).hexdigest()
+
+
+def rate_for(group: str) -> str:
+    return getattr(settings, "WEB_INTAKE_RATES", {}).get(group, DEFAULT_RATES[group])
+
+
+def throttled(request: HttpRequest, group: str, *, value: str | None = None) -> bool:
+    """Count one attempt in ``group`` and tell whether the client (or ``value``) went over its rate."""
+    key = (lambda _group, _request: value) if value is not None else client_key
+    try:
+        return bool(is_ratelimited(request, group=f"web:{group}", key=key, rate=rate_for(group), increment=True))
+    except Exception:  # the cache is down: let the worker through
+        logger.warning("throttle unavailable for %s: cache error", group)
+        return False
