@@ -105,5 +105,8 @@ class TwilioBackend:
         return Sent(sid=str(message.sid), status=str(message.status or "queued"))
 
 
+BACKENDS: dict[str, type[Backend]] = {"twilio": TwilioBackend, "console": ConsoleBackend, "memory": MemoryBackend}
+
+
 def sms_backend() -> Backend:
-    return {"twilio": TwilioBackend, "console": ConsoleBackend, "memory": MemoryBackend}[settings.SMS_BACKEND]()
+    return BACKENDS[settings.SMS_BACKEND]()

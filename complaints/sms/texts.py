@@ -33,13 +33,14 @@ DONT_KNOW = {"0", "?", "DONT KNOW", "DON'T KNOW", "IDK", "NO SE", "NO SÉ", "PA 
 
 
 def ask_worksite() -> str:
-    return _("What is the code of your workplace? It has 2 letters and 3 numbers, like RF101. Reply 0 if you do not know.")  # noqa: E501
+    return _(
+        "What is the code of your workplace? It has 2 letters and 3 numbers, like RF101. Reply 0 if you do not know."
+    )
 
 
 def worksite_not_found(code: str) -> str:
-    return _("We do not know the code %(code)s. Please check it and send it again, or reply 0 if you do not know it.") % {  # noqa: E501
-        "code": code[:12]
-    }
+    text = _("We do not know the code %(code)s. Please check it and send it again, or reply 0 if you do not know it.")
+    return text % {"code": code[:12]}
 
 
 def ask_what_happened() -> str:
@@ -55,9 +56,11 @@ def nothing_written() -> str:
 
 
 def acknowledgement(reference: str) -> str:
-    return _("We received your complaint. Your case number is %(reference)s. It is confidential. To check it, text STATUS %(reference)s.") % {  # noqa: E501
-        "reference": reference
-    }
+    text = _(
+        "We received your complaint. Your case number is %(reference)s. It is confidential. "
+        "To check it, text STATUS %(reference)s."
+    )
+    return text % {"reference": reference}
 
 
 def added_to_case(reference: str) -> str:
@@ -65,11 +68,16 @@ def added_to_case(reference: str) -> str:
 
 
 def case_not_found(reference: str) -> str:
-    return _("We cannot find case %(reference)s for this phone. Please check the number.") % {"reference": reference[:12]}
+    return _("We cannot find case %(reference)s for this phone. Please check the number.") % {
+        "reference": reference[:12]
+    }
 
 
 def help_text() -> str:
-    return _("Confidential complaint line. Text NEW to make a complaint, STATUS and your case number to check it, STOP to stop messages.")  # noqa: E501
+    return _(
+        "Confidential complaint line. Text NEW to make a complaint, STATUS and your case number to check it, "
+        "STOP to stop messages."
+    )
 
 
 def opted_in() -> str:

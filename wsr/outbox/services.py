@@ -9,6 +9,7 @@ and the row being marked publishes it again), so every task run through the outb
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -44,10 +45,9 @@ def outbox_enqueue(task: Task | str, **kwargs: Any) -> OutboxEntry:
 def outbox_nudge(ids: Iterable[int]) -> None:
     """Publish ``ids`` soon, from a background thread; the relay sweep covers any failure."""
     ids = list(ids)
-    try:
+    # RuntimeError: the interpreter is shutting down; the sweep publishes them.
+    with contextlib.suppress(RuntimeError):
         _nudger.submit(_nudge, ids)
-    except RuntimeError:  # interpreter shutting down: the sweep publishes them
-        pass
 
 
 def _nudge(ids: list[int]) -> None:
