@@ -134,9 +134,9 @@ def sms_status_record(*, sid: str, status: str, error_code: str = "") -> bool:
     fields: dict[str, Any] = {"delivery_status": new}
     if error_code:
         fields["error_code"] = error_code[:16]
-    changed = Message.objects.filter(
-        twilio_sid=sid, kind=MessageKind.OUTBOUND, delivery_status__in=behind
-    ).update(**fields)
+    changed = Message.objects.filter(twilio_sid=sid, kind=MessageKind.OUTBOUND, delivery_status__in=behind).update(
+        **fields
+    )
     if changed and new in (DeliveryStatus.FAILED, DeliveryStatus.UNDELIVERED) and error_code == OPTED_OUT_ERROR:
         message = Message.objects.select_related("complainant").get(twilio_sid=sid)
         if message.complainant is not None:
