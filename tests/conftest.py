@@ -12,8 +12,11 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wsr.network import services
+from wsr.network.auth import needs_second_factor
 from wsr.network.choices import OrganizationKind, Role
 from wsr.network.models import Organization, Supplier, User, Worksite
 
@@ -39,11 +42,24 @@ class World:
     supplier_b_user: User
     outsider: User
 
-    def client_for(self, user: User | None) -> Client:
+    def client_for(self, user: User | None, *, second_factor: bool = True) -> Client:
+        """A client signed in as ``user``; program staff also past the TOTP step unless told not."""
         client = Client()
         if user is not None:
             client.force_login(user)
+            if second_factor:
+                pass_second_factor(client, user)
         return client
+
+
+def pass_second_factor(client: Client, user: User) -> None:
+    """Mark ``client``'s session as past the TOTP step, as ``/accounts/2fa/`` does (staff only)."""
+    if not needs_second_factor(user):
+        return
+    device = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})[0]
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture(autouse=True)

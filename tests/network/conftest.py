@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connections
 from rest_framework.test import APIClient
 
+from tests.conftest import pass_second_factor
 from wsr.celery import app as celery_app
 from wsr.network.models import User
 
@@ -58,6 +59,7 @@ def api_client_for() -> Callable[[User | None], APIClient]:
         client = APIClient()
         if user is not None:
             client.force_login(user)  # a real session, checked by SessionAuthentication
+            pass_second_factor(client, user)
         return client
 
     return make
