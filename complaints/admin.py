@@ -20,6 +20,7 @@ from complaints.models import (
     Finding,
     IdentityAccess,
     Remedy,
+    SmsConversation,
     SupplierShare,
     SuspensionProposal,
 )
@@ -113,3 +114,12 @@ class SuspensionProposalAdmin(ReadOnlyAdmin):
 class SupplierShareAdmin(ReadOnlyAdmin):
     list_display = ["supplier", "shared_by", "shared_at"]
     list_select_related = ["supplier__organization", "shared_by"]
+
+
+@admin.register(SmsConversation)
+class SmsConversationAdmin(ReadOnlyAdmin):
+    """SMS conversations in progress: where each stands, never the phone or what was written."""
+
+    list_display = ("id", "step", "language", "worksite", "started_at", "last_message_at")
+    list_filter = ("step", "language")
+    fields = ("step", "language", "worksite", "started_at", "last_message_at")

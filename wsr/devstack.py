@@ -222,6 +222,11 @@ class Stack:
             self.env["SECRET_KEY_FILE"] = secret_from_file("secret-key")
         if "FIELD_ENCRYPTION_KEY" not in self.env and "FIELD_ENCRYPTION_KEY_FILE" not in self.env:
             self.env["FIELD_ENCRYPTION_KEY_FILE"] = secret_from_file("field-encryption-key", make="fernet")
+        # The console backend sends nothing, but the SMS simulator signs its messages and the webhook
+        # refuses everything without a token: give the laptop stack one of its own (never Twilio's).
+        no_token = not self.env.get("TWILIO_AUTH_TOKEN") and not self.env.get("TWILIO_AUTH_TOKEN_FILE")
+        if no_token and self.env.get("SMS_BACKEND", "console") == "console":
+            self.env["TWILIO_AUTH_TOKEN_FILE"] = secret_from_file("twilio-auth-token")
 
     def __enter__(self) -> Stack:
         try:

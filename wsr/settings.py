@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "complaints.tasks.escalation_scan_task",
         "schedule": 60.0,
     },
+    # SMS hotline: file quiet conversations, resend stuck outbound SMS, replay the spool.
+    "sms-conversations-file-idle": {"task": "complaints.sms.tasks.sms_conversations_file_idle", "schedule": 60.0},
+    "sms-outbound-sweep": {"task": "complaints.sms.tasks.sms_outbound_sweep", "schedule": 300.0},
+    "sms-spool-replay": {"task": "complaints.sms.tasks.sms_spool_replay", "schedule": 60.0, "options": {"expires": 50}},
 }
 
 # --- Internationalization -------------------------------------------------------------------------
@@ -344,6 +348,12 @@ if SMS_BACKEND == "twilio":
     for _name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER"):
         if not globals()[_name]:
             raise ImproperlyConfigured(f"{_name} is required when SMS_BACKEND=twilio")
+# Webhook requests received while the database is unreachable wait here (shared by web and worker).
+SPOOL_DIR = Path(env_str("SPOOL_DIR", str(VAR_DIR / "spool")))
+# A worker's SMS complaint is filed this long after her last message if she never texts SEND.
+SMS_CONVERSATION_IDLE_MINUTES = env_int("SMS_CONVERSATION_IDLE_MINUTES", 10)
+SMS_OUTBOUND_STUCK_MINUTES = env_int("SMS_OUTBOUND_STUCK_MINUTES", 10)
+SMS_OUTBOUND_GIVE_UP_HOURS = env_int("SMS_OUTBOUND_GIVE_UP_HOURS", 48)
 
 # Encrypts complainant phone numbers and names at rest; comma-separated keys allow rotation
 # (the first encrypts, all decrypt).

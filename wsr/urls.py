@@ -33,4 +33,5 @@ urlpatterns = [
     ),
     # Web intake: /report/, /track/ (public) and /monitor/intake/ (staff).
     path("", include("complaints.web.urls")),
+    path("", include("complaints.sms.urls")),  # /sms/twilio/inbound/, /sms/twilio/status/, /monitor/simulator/
 ]

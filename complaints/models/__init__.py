@@ -10,6 +10,7 @@ from complaints.models.case import (
     Message,
 )
 from complaints.models.investigation import Finding, Remedy, SupplierShare, SuspensionProposal
+from complaints.models.sms import ConversationStep, SmsConversation
 
 from complaints.models.history import ComplaintHistory, FindingHistory, RemedyHistory  # isort: skip
 
@@ -18,6 +19,7 @@ __all__ = [
     "Complainant",
     "Complaint",
     "ComplaintHistory",
+    "ConversationStep",
     "Escalation",
     "Event",
     "Finding",
@@ -26,6 +28,7 @@ __all__ = [
     "Message",
     "Remedy",
     "RemedyHistory",
+    "SmsConversation",
     "SupplierShare",
     "SuspensionProposal",
 ]

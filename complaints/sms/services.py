@@ -10,8 +10,10 @@ opted out). Delivery status callbacks only ever move a message forward.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -153,3 +155,42 @@ def complainant_opt_out(*, complainant: Complainant) -> None:
 def complainant_opt_in(*, complainant: Complainant) -> None:
     Complainant.objects.filter(pk=complainant.pk).update(opted_out=False, opted_out_at=None)
     complainant.opted_out = False
+
+
+def sms_outbound_requeue_stuck(*, now: Any = None) -> int:
+    """Queue ``sms_deliver`` again (through the outbox) for outbound SMS still ``recorded`` after
+    ``SMS_OUTBOUND_STUCK_MINUTES`` whose outbox row was published (a pending row will be published by
+    the relay anyway); those older than ``SMS_OUTBOUND_GIVE_UP_HOURS`` are marked failed instead
+    (guarded update on ``recorded``). Sending stays exactly-once: ``sms_deliver_now`` locks the row.
+    Returns how many were queued again.
+    """
+    from django.db.models import BigIntegerField, Exists, OuterRef
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
+
+    from complaints.sms.tasks import sms_deliver
+    from wsr.outbox.models import OutboxEntry
+
+    now = now or timezone.now()
+    stuck = Message.objects.filter(kind=MessageKind.OUTBOUND, delivery_status=DeliveryStatus.RECORDED)
+    give_up = now - timedelta(hours=settings.SMS_OUTBOUND_GIVE_UP_HOURS)
+    abandoned = stuck.filter(created_at__lt=give_up).update(
+        delivery_status=DeliveryStatus.FAILED, error_message="not sent in time; gave up"
+    )
+    if abandoned:
+        logger.warning("gave up on %d outbound SMS never sent", abandoned)
+    pending = (
+        OutboxEntry.objects.filter(published_at__isnull=True, task=sms_deliver.name)
+        .annotate(message_id=Cast(KT("kwargs__message_id"), BigIntegerField()))
+        .filter(message_id=OuterRef("pk"))
+    )
+    cutoff = now - timedelta(minutes=settings.SMS_OUTBOUND_STUCK_MINUTES)
+    ids = list(
+        stuck.filter(created_at__lt=cutoff, created_at__gte=give_up)
+        .exclude(Exists(pending))
+        .values_list("pk", flat=True)[:500]
+    )
+    with transaction.atomic():
+        for message_id in ids:
+            outbox_enqueue(sms_deliver, message_id=message_id)
+    return len(ids)

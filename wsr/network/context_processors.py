@@ -8,9 +8,15 @@ from django.http import HttpRequest
 
 from wsr.network.choices import Role
 
+# Spelled out rather than imported from complaints.permissions: wsr.network depends on no other app.
+_MONITOR_LEADS = frozenset({Role.ADMIN, Role.MONITOR_LEAD})
+_CASE_WORKERS = _MONITOR_LEADS | {Role.INVESTIGATOR}
+
 # (label, URL, roles that see it). Later apps add their pages here.
 NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Home", "/", frozenset(Role.values)),
+    ("Log a complaint", "/monitor/intake/", _CASE_WORKERS),
+    ("Simulator", "/monitor/simulator/", _CASE_WORKERS),
     ("API", "/api/docs/", frozenset(Role.values)),
     ("Admin", "/admin/", frozenset({Role.ADMIN})),
 ]
