@@ -13,7 +13,7 @@ WORKDIR /app
 
 # An unprivileged user owns only the data folder (uploaded media, the beat schedule).
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin wsr \
-    && mkdir -p /var/lib/wsr/media /var/lib/wsr/beat \
+    && mkdir -p /var/lib/wsr/media /var/lib/wsr/spool /var/lib/wsr/beat \
     && chown -R wsr:wsr /var/lib/wsr
 
 # Dependencies pinned by the same constraints file `make` uses.
