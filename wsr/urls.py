@@ -34,4 +34,6 @@ urlpatterns = [
     # Web intake: /report/, /track/ (public) and /monitor/intake/ (staff).
     path("", include("complaints.web.urls")),
     path("", include("complaints.sms.urls")),  # /sms/twilio/inbound/, /sms/twilio/status/, /monitor/simulator/
+    # Monitor workspace: /monitor/ queue, case pages, access log (after the intake, which it never shadows).
+    path("", include("complaints.monitor.urls")),
 ]

@@ -15,7 +15,9 @@ _CASE_WORKERS = _MONITOR_LEADS | {Role.INVESTIGATOR}
 # (label, URL, roles that see it). Later apps add their pages here.
 NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Home", "/", frozenset(Role.values)),
+    ("Queue", "/monitor/", _CASE_WORKERS),
     ("Log a complaint", "/monitor/intake/", _CASE_WORKERS),
+    ("Access log", "/monitor/access-log/", _MONITOR_LEADS),
     ("Simulator", "/monitor/simulator/", _CASE_WORKERS),
     ("API", "/api/docs/", frozenset(Role.values)),
     ("Admin", "/admin/", frozenset({Role.ADMIN})),

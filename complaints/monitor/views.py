@@ -1,0 +1,592 @@
+"""The monitor's workspace in the browser: triage queue, case page, identity reveal, access log.
+
+Staff pages only (``staff_required``: signed in, second factor verified, a case role; anyone else
+gets 404). Reads go through ``complaints.selectors``, writes through ``complaints.workflow``; the
+views only parse forms and turn the services' errors into messages:
+
+- success: a message and a redirect back to the case (POST/redirect/GET);
+- ``ValidationError`` 400, ``PermissionDenied`` 403, ``IllegalTransition`` 409: the case page again
+  with the error beside the form that failed (never a 500);
+- ``Http404``: the case is not one the user may see or change — exactly like a missing one.
+
+The complainant's phone and name appear in one response only: the one answering a reveal with a
+stated reason (logged by ``complainant_identity_reveal``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from complaints import workflow
+from complaints.choices import OPEN_STATUSES, Channel, EventKind, Language, RemedyKind, Status
+from complaints.models import Complaint, Event
+from complaints.monitor import forms as f
+from complaints.permissions import ALL_CASES_ROLES, CASE_ROLES, access_complaint, is_lead
+from complaints.reply_templates import reply_template_choices, reply_template_text
+from complaints.selectors import (
+    CaseView,
+    QueueFilters,
+    complaint_case,
+    complaint_queue,
+    complaint_queue_counts,
+    complaint_timeline,
+    identity_access_log,
+    pending_suspension_proposals,
+)
+from complaints.services import normalize_reference
+from wsr.network.auth import staff_required
+from wsr.network.models import Standard, User
+
+ACCESS_LOG_PAGE_SIZE = 100
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _active_standards() -> list[Standard]:
+    return list(Standard.objects.filter(is_active=True).order_by("position", "code"))
+
+
+# --- Queue ----------------------------------------------------------------------------------------
+
+
+def _filter_initial(filters: QueueFilters) -> dict[str, Any]:
+    initial: dict[str, Any] = filters.as_params()
+    if filters.all_statuses:
+        initial["status"] = "all"
+    elif len(filters.status) == 1:
+        initial["status"] = filters.status[0]
+    else:
+        initial["status"] = "open"
+    initial["overdue"] = filters.overdue
+    initial["supplier"] = str(filters.supplier) if filters.supplier else ""
+    return initial
+
+
+def _query(params: dict[str, Any], **extra: Any) -> str:
+    return urlencode({**params, **extra}, doseq=True)
+
+
+@never_cache
+@staff_required(CASE_ROLES)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """``/monitor/``: open cases by urgency, filtered and searched; the list alone for htmx."""
+    user: Any = request.user
+    filters = QueueFilters.from_params(request.GET)
+    page = complaint_queue(user=user, filters=filters)
+    params = filters.as_params()
+    context: dict[str, Any] = {
+        "page": page,
+        "rows": page.rows,
+        "now": page.now,
+        "filters": filters,
+        "query": _query(params),
+        "next_query": _query(params, cursor=page.next_cursor) if page.next_cursor else "",
+        "is_first_page": not filters.cursor,
+    }
+    if _is_htmx(request):
+        response = render(request, "complaints/monitor/_queue_results.html", context)
+    else:
+        context["form"] = f.QueueFilterForm(initial=_filter_initial(filters), standards=_active_standards())
+        context["pending_proposals"] = pending_suspension_proposals(user=user).count() if is_lead(user) else 0
+        response = render(request, "complaints/monitor/queue.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@never_cache
+@staff_required(CASE_ROLES)
+@require_GET
+def queue_counts(request: HttpRequest) -> HttpResponse:
+    """Counts beside the filters (one aggregate query), loaded lazily by htmx."""
+    filters = QueueFilters.from_params(request.GET)
+    counts = complaint_queue_counts(user=request.user, filters=filters)
+    base = {k: v for k, v in filters.as_params().items() if k not in ("status", "assignee", "overdue")}
+    facets = [
+        (
+            "Open",
+            counts["open"],
+            _query(base),
+            set(filters.status or OPEN_STATUSES) == set(OPEN_STATUSES) and not filters.all_statuses,
+        ),
+        *[
+            (Status(s).label, counts[s], _query(base, status=s), filters.status == (s,) and not filters.all_statuses)
+            for s in Status.values
+        ],
+        ("All", counts["all"], _query(base, status="all"), filters.all_statuses),
+    ]
+    focus = [
+        ("Overdue", counts["overdue"], _query(base, overdue="1"), filters.overdue),
+        ("Mine", counts["mine"], _query(base, assignee="mine"), filters.assignee == "mine"),
+        ("Unassigned", counts["unassigned"], _query(base, assignee="unassigned"), filters.assignee == "unassigned"),
+    ]
+    return render(request, "complaints/monitor/_queue_counts.html", {"facets": facets, "focus": focus})
+
+
+# --- Case page ------------------------------------------------------------------------------------
+
+DEADLINES = (
+    ("Acknowledge", "acknowledge_due", "acknowledged_at", Status.NEW),
+    ("Start investigation", "investigate_due", "investigation_started_at", Status.TRIAGED),
+    ("Resolve", "resolve_due", "resolved_at", Status.INVESTIGATING),
+)
+
+
+def _deadlines(complaint: Complaint, now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    for label, due_field, done_field, stage in DEADLINES:
+        due = getattr(complaint, due_field)
+        done = getattr(complaint, done_field)
+        current = complaint.status == stage
+        rows.append(
+            {
+                "label": label,
+                "due": due,
+                "done_at": done,
+                "current": current,
+                "overdue": bool(due and current and due <= now),
+                "late": bool(due and done and done > due),
+            }
+        )
+    return rows
+
+
+def _describe_events(events: list[Event]) -> None:
+    """Set ``event.detail``: a short, identity-free line from its data (one query for assignees' names)."""
+    assignee_ids = {e.data.get("assignee") for e in events if e.kind == EventKind.ASSIGNED} - {None}
+    names = {}
+    if assignee_ids:
+        names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=assignee_ids)}
+    remedy_labels = dict(RemedyKind.choices)
+    channels, languages = dict(Channel.choices), dict(Language.choices)
+    for event in events:
+        data = event.data or {}
+        text = ""
+        if event.kind == EventKind.TRIAGED:
+            parts = [f"standard {data.get('standard')}", str(data.get("scope", "")).replace("_", " ")]
+            if data.get("worksite"):
+                parts.append(f"worksite {data['worksite']}")
+            text = " · ".join(p for p in parts if p)
+        elif event.kind == EventKind.ASSIGNED:
+            assignee = data.get("assignee")
+            text = f"to {names.get(assignee, 'someone')}" if assignee else "back to the queue"
+        elif event.kind == EventKind.LINKED:
+            text = f"with {data.get('reference', '')}"
+        elif event.kind == EventKind.FINDING:
+            verdict = "substantiated" if data.get("substantiated") else "not substantiated"
+            text = f"{data.get('standard', '')}: {verdict}"
+        elif event.kind in (EventKind.REMEDY, EventKind.REMEDY_VERIFIED):
+            text = str(remedy_labels.get(data.get("kind", ""), ""))
+            if data.get("amount"):
+                text += f": {data['amount']} {data.get('currency', '')}"
+            if data.get("due_on"):
+                text += f", due {data['due_on']}"
+        elif event.kind == EventKind.CREATED:
+            channel = channels.get(data.get("channel", ""), data.get("channel", ""))
+            text = f"by {channel}, in {languages.get(data.get('language', ''), data.get('language', ''))}"
+        event.detail = text  # type: ignore[attr-defined]
+
+
+@dataclass
+class CaseForms:
+    """Everything the case page needs to build its forms without more queries."""
+
+    view: CaseView
+    standards: list[Standard]
+    workers: list[User]
+
+
+FormFactory = Callable[[CaseForms, Any], f.BootstrapForm]
+
+
+def _reply_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    return f.ReplyForm(data, language=ctx.view.complaint.language)
+
+
+def _triage_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    complaint = ctx.view.complaint
+    initial = {"assignee": complaint.assignee.username if complaint.assignee else None}
+    form = f.TriageForm(data, standards=ctx.standards, workers=ctx.workers, initial=initial)
+    if complaint.worksite_id:
+        del form.fields["worksite"]  # only asked for when the worker did not know it
+    return form
+
+
+def _assign_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    complaint = ctx.view.complaint
+    initial = {"assignee": complaint.assignee.username if complaint.assignee else None}
+    return f.AssignForm(data, workers=ctx.workers, initial=initial)
+
+
+def _finding_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    complaint = ctx.view.complaint
+    initial = {"standard": complaint.standard.code if complaint.standard else None}
+    return f.FindingForm(data, standards=ctx.standards, initial=initial)
+
+
+def _remedy_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    return f.RemedyForm(data, findings=ctx.view.findings)
+
+
+def _share_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    initial = {}
+    if data is None:
+        initial["summary"] = workflow.complaint_summary_draft(complaint=ctx.view.complaint)
+    return f.ShareForm(data, initial=initial)
+
+
+def _plain(form_class: type[f.BootstrapForm]) -> FormFactory:
+    return lambda ctx, data: form_class(data)
+
+
+def _actor(request: HttpRequest) -> User:
+    user: Any = request.user
+    return user  # type: ignore[no-any-return]
+
+
+def _do_reply(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    message = workflow.complaint_reply(complaint=view.complaint, author=_actor(request), body=data["body"])
+    if message.delivery_status == "suppressed":
+        return "Reply recorded, but not sent: the worker opted out of SMS."
+    return "Reply recorded; it goes out by SMS in a moment."
+
+
+def _do_note(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    workflow.note_add(complaint=view.complaint, author=_actor(request), body=data["body"])
+    return "Internal note added."
+
+
+def _do_triage(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    workflow.complaint_triage(
+        complaint=view.complaint,
+        actor=_actor(request),
+        standard=data["standard"],
+        worksite=data.get("worksite"),
+        scope=data["scope"],
+        referral_info=data.get("referral_info", ""),
+        assignee=data.get("assignee"),
+    )
+    return "Case triaged."
+
+
+def _do_assign(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    workflow.complaint_assign(complaint=view.complaint, actor=_actor(request), assignee=data.get("assignee"))
+    return "Assignee changed."
+
+
+def _transition(service: Callable[..., Any], done: str) -> Callable[[HttpRequest, CaseView, dict[str, Any]], str]:
+    def run(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+        service(complaint=view.complaint, actor=_actor(request), reason=data.get("reason", ""))
+        return done
+
+    return run
+
+
+def _do_refer(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    workflow.complaint_refer(
+        complaint=view.complaint, actor=_actor(request), referral_info=data.get("referral_info", ""),
+        reason=data.get("reason", ""),
+    )  # fmt: skip
+    return "Case referred; the worker is told where to get help."
+
+
+def _do_finding(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    workflow.finding_record(
+        complaint=view.complaint, actor=_actor(request), standard=data["standard"],
+        substantiated=data["substantiated"], notes=data.get("notes", ""),
+    )  # fmt: skip
+    return "Finding recorded."
+
+
+def _do_remedy(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    workflow.remedy_record(
+        complaint=view.complaint, actor=_actor(request), kind=data["kind"], description=data.get("description", ""),
+        amount=data.get("amount"), currency=data.get("currency", ""), due_on=data.get("due_on"),
+        finding=data.get("finding"),
+    )  # fmt: skip
+    return "Remedy recorded."
+
+
+def _do_remedy_verify(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    remedy = next((r for r in view.remedies if r.uuid == data["remedy"]), None)
+    if remedy is None:
+        raise Http404("No such remedy on this case.")
+    workflow.remedy_verify(remedy=remedy, actor=_actor(request))
+    return "Remedy verified."
+
+
+def _do_link(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    actor = _actor(request)
+    reference = normalize_reference(data["other"])
+    try:
+        other = access_complaint(user=actor, reference=reference, action="change")
+        linked = workflow.complaint_link(
+            complaint=view.complaint, other=other, actor=actor, reason=data.get("reason", "")
+        )
+    except Http404:
+        raise ValidationError({"other": "No case with this reference that you work on."}) from None
+    return f"Linked with {other.reference}." if linked else f"Already linked with {other.reference}."
+
+
+def _do_share(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    workflow.complaint_summary_share(complaint=view.complaint, actor=_actor(request), summary=data["summary"])
+    return "Summary shared with the supplier."
+
+
+def _proposal(view: CaseView, data: dict[str, Any]) -> Any:
+    proposal = next((p for p in view.proposals if p.pk == data["proposal"]), None)
+    if proposal is None:
+        raise Http404("No such proposal on this case.")
+    return proposal
+
+
+def _do_confirm(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    proposal = workflow.supplier_suspension_confirm(proposal=_proposal(view, data), actor=_actor(request))
+    return f"{proposal.supplier.name} is suspended; the buyers sourcing from it are told."
+
+
+def _do_reject(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
+    workflow.supplier_suspension_reject(
+        proposal=_proposal(view, data), actor=_actor(request), reason=data.get("reason", "")
+    )
+    return "Suspension proposal rejected."
+
+
+def _build(name: str, ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    form = ACTIONS[name].form(ctx, data)
+    form.auto_id = f"id_{name}_%s"  # several forms on one page have a "reason": keep the ids apart
+    return form
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    form: FormFactory
+    run: Callable[[HttpRequest, CaseView, dict[str, Any]], str]
+    anchor: str  # the section of the case page the form sits in
+
+
+ACTIONS: dict[str, CaseAction] = {
+    "reply": CaseAction(_reply_form, _do_reply, "reply"),
+    "note": CaseAction(_plain(f.NoteForm), _do_note, "reply"),
+    "triage": CaseAction(_triage_form, _do_triage, "actions"),
+    "assign": CaseAction(_assign_form, _do_assign, "actions"),
+    "start_investigation": CaseAction(
+        _plain(f.ReasonForm), _transition(workflow.complaint_start_investigation, "Investigation started."), "actions"
+    ),
+    "resolve": CaseAction(_plain(f.ReasonForm), _transition(workflow.complaint_resolve, "Case resolved."), "actions"),
+    "mark_not_substantiated": CaseAction(
+        _plain(f.ReasonForm),
+        _transition(workflow.complaint_mark_not_substantiated, "Case marked not substantiated."),
+        "actions",
+    ),
+    "refer": CaseAction(_plain(f.ReferForm), _do_refer, "actions"),
+    "close": CaseAction(_plain(f.ReasonForm), _transition(workflow.complaint_close, "Case closed."), "actions"),
+    "reopen": CaseAction(
+        _plain(f.RequiredReasonForm), _transition(workflow.complaint_reopen, "Case reopened."), "actions"
+    ),
+    "finding": CaseAction(_finding_form, _do_finding, "findings"),
+    "remedy": CaseAction(_remedy_form, _do_remedy, "findings"),
+    "remedy_verify": CaseAction(_plain(f.RemedyVerifyForm), _do_remedy_verify, "findings"),
+    "link": CaseAction(_plain(f.LinkForm), _do_link, "linked"),
+    "share": CaseAction(_share_form, _do_share, "share"),
+    "confirm_suspension": CaseAction(_plain(f.ProposalForm), _do_confirm, "proposals"),
+    "reject_suspension": CaseAction(_plain(f.ProposalForm), _do_reject, "proposals"),
+}
+WORKFLOW_ACTIONS = ("start_investigation", "resolve", "mark_not_substantiated", "refer", "close", "reopen")
+
+
+def _case_context(
+    request: HttpRequest, view: CaseView, *, failed: tuple[str, f.BootstrapForm] | None = None
+) -> dict[str, Any]:
+    user: Any = request.user
+    complaint = view.complaint
+    now = timezone.now()
+    timeline = complaint_timeline(complaint=complaint)
+    _describe_events([e.event for e in timeline if e.event is not None])
+    ctx = CaseForms(view=view, standards=_active_standards(), workers=f.case_workers(user))
+    forms: dict[str, Any] = {
+        name: _build(name, ctx, None) for name in ACTIONS if name != "share" or complaint.worksite_id
+    }
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    actions = workflow.available_actions(complaint=complaint, user=user)
+    return {
+        "view": view,
+        "complaint": complaint,
+        "now": now,
+        "lead": is_lead(user),
+        "timeline": timeline,
+        "deadlines": _deadlines(complaint, now),
+        "forms": forms,
+        "failed": failed[0] if failed else "",
+        "triage_available": "triage" in actions,
+        "workflow_actions": [(name, workflow.ACTION_LABELS[name], forms[name]) for name in actions if name != "triage"],
+        # Triage sets the assignee itself; afterwards a separate form changes it.
+        "can_assign": complaint.status not in (Status.NEW, Status.CLOSED) and bool(ctx.workers),
+        "can_record_finding": complaint.status == Status.INVESTIGATING,
+        "can_record_remedy": complaint.status in (Status.INVESTIGATING, Status.RESOLVED),
+        "is_open": complaint.status in OPEN_STATUSES,
+        "reveal_form": f.RevealForm(auto_id="id_reveal_%s"),
+        "reply_templates": reply_template_choices(),
+    }
+
+
+@never_cache
+@staff_required(CASE_ROLES)
+@require_GET
+def case(request: HttpRequest, reference: str) -> HttpResponse:
+    """``/monitor/cases/<reference>/``: header, timeline and every form of the case."""
+    view = complaint_case(user=request.user, reference=reference)
+    return render(request, "complaints/monitor/case.html", _case_context(request, view))
+
+
+def _case_url(complaint: Complaint, anchor: str = "") -> str:
+    url = reverse("complaints:case", kwargs={"reference": complaint.reference})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _errors_into(form: f.BootstrapForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@never_cache
+@staff_required(CASE_ROLES)
+@require_POST
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """One form of the case page, posted: run the service, then redirect, or show what went wrong."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404("No such action.")
+    view = complaint_case(user=request.user, reference=reference)
+    ctx = CaseForms(view=view, standards=_active_standards(), workers=f.case_workers(request.user))
+    form = _build(action, ctx, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            done = spec.run(request, view, form.cleaned_data)
+        except workflow.IllegalTransition as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or "You may not do this.")
+            status = 403
+        else:
+            messages.success(request, done)
+            next_url = request.POST.get("next", "")
+            if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                return HttpResponseRedirect(next_url)
+            return HttpResponseRedirect(_case_url(view.complaint, spec.anchor))
+    messages.error(request, "Not saved: " + " ".join(form.non_field_and_field_errors()))
+    view = complaint_case(user=request.user, reference=reference)  # fresh: someone may have moved it
+    context = _case_context(request, view, failed=(action, form))
+    return render(request, "complaints/monitor/case.html", context, status=status)
+
+
+@never_cache
+@staff_required(CASE_ROLES)
+@require_GET
+def reply_template(request: HttpRequest, reference: str) -> HttpResponse:
+    """The reply box filled with a reviewed template in the worker's language (htmx swaps it in)."""
+    complaint = access_complaint(user=request.user, reference=reference)
+    key = request.GET.get("template", "")
+    try:
+        body = reply_template_text(key=key, language=complaint.language) if key else ""
+    except KeyError:
+        body = ""
+    form = f.ReplyForm(initial={"body": body, "template": key}, language=complaint.language, auto_id="id_reply_%s")
+    return render(request, "complaints/monitor/_reply_body.html", {"form": form})
+
+
+@never_cache
+@staff_required(CASE_ROLES)
+@require_POST
+def identity_reveal(request: HttpRequest, reference: str) -> HttpResponse:
+    """Show the complainant's phone and name, once, to someone who states why (logged)."""
+    view = complaint_case(user=request.user, reference=reference)
+    form = f.RevealForm(request.POST, auto_id="id_reveal_%s")
+    if form.is_valid():
+        try:
+            phone, name = workflow.complainant_identity_reveal(
+                complaint=view.complaint, user=_actor(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            response = render(
+                request, "complaints/monitor/identity.html", {"complaint": view.complaint, "phone": phone, "name": name}
+            )
+            response["Cache-Control"] = "no-store, private"
+            return response
+    messages.error(request, "Identity not revealed: " + " ".join(form.non_field_and_field_errors()))
+    context = _case_context(request, view)
+    context["reveal_form"] = form
+    context["failed"] = "reveal"
+    return render(request, "complaints/monitor/case.html", context, status=400)
+
+
+@never_cache
+@staff_required(CASE_ROLES)
+@require_GET
+def attachment(request: HttpRequest, reference: str, uuid: str) -> HttpResponse:
+    """Stream an attachment of a case the user may see; never a public media URL."""
+    complaint = access_complaint(user=request.user, reference=reference)
+    item = complaint.attachments.filter(uuid=uuid).first()
+    if item is None or not item.file:
+        raise Http404("No such attachment.")
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    response = FileResponse(
+        handle,
+        content_type=item.content_type or "application/octet-stream",
+        filename=(item.file.name or "").rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return cast(HttpResponse, response)  # streamed; staff_required only passes the response through
+
+
+# --- The lead's pages -----------------------------------------------------------------------------
+
+
+@never_cache
+@staff_required(ALL_CASES_ROLES)
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    """``/monitor/access-log/``: every identity reveal, newest first (monitor lead and admin)."""
+    paginator = Paginator(identity_access_log(user=request.user), ACCESS_LOG_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "complaints/monitor/access_log.html", {"page": page})
+
+
+@never_cache
+@staff_required(ALL_CASES_ROLES)
+@require_GET
+def proposals(request: HttpRequest) -> HttpResponse:
+    """``/monitor/proposals/``: supplier suspensions awaiting the lead's decision."""
+    pending = list(pending_suspension_proposals(user=request.user).order_by("proposed_at", "pk"))
+    return render(request, "complaints/monitor/proposals.html", {"proposals": pending})
