@@ -112,7 +112,10 @@ class Complaint(models.Model):
     # Derived in the database so the queue can order and index on them.
     severity_rank = models.GeneratedField(
         expression=Case(
-            When(severity=Severity.ZERO_TOLERANCE, then=Value(3)),
+            When(severity=Severity.ZERO_TOLERANCE, then=Value(4)),
+            # Not triaged yet: it may be anything, forced labor included, so it is read before
+            # the cases already known to be serious or minor.
+            When(severity="", then=Value(3)),
             When(severity=Severity.SERIOUS, then=Value(2)),
             When(severity=Severity.MINOR, then=Value(1)),
             default=Value(0),

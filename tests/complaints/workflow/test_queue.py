@@ -189,3 +189,12 @@ def test_case_page_query_count_is_the_same_with_5_and_200_messages(world, standa
     assert len([e for e in timeline if e.kind == "message"]) == 200
     assert [e.at for e in timeline] == sorted(e.at for e in timeline)
     assert sum(e.is_internal for e in timeline) == 1 + 65  # every third message is a note
+
+
+def test_a_case_not_triaged_yet_is_read_after_zero_tolerance_and_before_known_serious_ones(world, standards, make_case):
+    serious = make_case(status=Status.TRIAGED, standard="W-1")
+    Complaint.objects.filter(pk=serious.pk).update(investigate_due=timezone.now() - timedelta(hours=1))
+    untriaged = make_case(status=Status.NEW, standard=None)
+    zero = make_case(status=Status.TRIAGED, standard="ZT-3")
+    page = complaint_queue(user=world.lead, filters=QueueFilters())
+    assert [c.pk for c in page.rows] == [zero.pk, untriaged.pk, serious.pk]
