@@ -263,10 +263,22 @@ def converse(*, complainant: Complainant, message: Message, inbound: Inbound, no
         complainant_opt_in(complainant=complainant)
         return Outcome(reply=in_language(known, texts.opted_in), language=known)
     if complainant.opted_out:
+        # She asked for no SMS, and gets none; but what she writes still reaches the monitor: it goes
+        # to her open case or, without one, is filed as a complaint (no questions can be asked).
         case = open_case(complainant)
         if case is not None:
             media_attach(complaint=case, message=message, media=inbound.media)
-        return Outcome(complaint=case)
+            return Outcome(complaint=case)
+        if not (body.strip() or inbound.media):
+            return Outcome()
+        _code, worksite, rest = worksite_at_start(body) or ("", None, "")
+        language = language_guess(body) or complainant.preferred_language
+        complaint = complaint_file(
+            complainant=complainant, language=language, worksite=worksite,
+            description=rest if worksite is not None and rest else body,
+            media=[media_item(message, url, kind) for url, kind in inbound.media], received_at=now,
+        )  # fmt: skip
+        return Outcome(language=language, complaint=complaint)
 
     first_word = norm.split(" ", 1)[0] if norm else ""
     first_kw = keyword_of(first_word)

@@ -199,6 +199,17 @@ def test_opt_out_words_silence_the_number_until_it_opts_in(world: Any, phone: Ph
     assert Message.objects.filter(kind=MessageKind.OUTBOUND).count() == outbound_before
 
 
+def test_an_opted_out_worker_without_an_open_case_is_still_heard_but_never_texted(world: Any, phone: Phone) -> None:
+    phone.send("STOP")
+    assert phone.send("RF101 The crew leader hit my brother") == ""
+    complaint = Complaint.objects.get()
+    assert complaint.description == "The crew leader hit my brother"
+    assert complaint.worksite == world.worksite_a
+    assert phone.send("He did it again today") == ""  # goes to that case, silently
+    assert complaint.messages.filter(body="He did it again today").exists()
+    assert not Message.objects.filter(kind=MessageKind.OUTBOUND).exclude(delivery_status=DeliveryStatus.SUPPRESSED)
+
+
 @pytest.mark.parametrize("word", ["START", "yes", "Unstop"])
 def test_opt_in_words_bring_the_number_back(world: Any, phone: Phone, word: str) -> None:
     phone.send("RF101 They kept our pay")
