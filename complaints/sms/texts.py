@@ -87,3 +87,21 @@ def opted_in() -> str:
 def received_neutral() -> str:
     """The reply when the message could only be spooled (the database was unreachable)."""
     return _("Thank you, we received your message. We will answer soon.")
+
+
+# GSM 03.38: the characters a single 160-character SMS can carry; the extension ones take two places.
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = set("^{}\\[~]|€")
+
+
+def segments(text: str) -> int:
+    """How many SMS a text costs: GSM-7 carries 160 characters (153 per part); anything else, e.g.
+    Bengali or "á", switches the whole message to UCS-2: 70 (67 per part)."""
+    if all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text):
+        septets = sum(2 if c in GSM7_EXTENSION else 1 for c in text)
+        return 1 if septets <= 160 else -(-septets // 153)
+    units = len(text.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)

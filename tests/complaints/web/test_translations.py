@@ -21,6 +21,7 @@ WORKER_FACING = [
     "complaints/web/forms.py",
     "complaints/web/views.py",
     "complaints/worker_status.py",
+    "complaints/reply_templates.py",  # what monitors send workers from the case page
 ]
 # The SMS hotline's texts are worker-facing too: required as soon as the hotline package exists.
 if (ROOT / "complaints/sms").is_dir():
@@ -29,6 +30,7 @@ KEYWORDS = {
     "_": None,
     "gettext": None,
     "gettext_lazy": None,
+    "N_": None,  # gettext_noop, translated when sent
     "ngettext": (1, 2),
     "ngettext_lazy": (1, 2),
     "pgettext": ((1, "c"), 2),
