@@ -29,6 +29,11 @@ class User(AbstractUser):
     """A person who logs in: monitor staff, auditors, buyer and supplier users. Workers never do."""
 
     @property
+    def display_name(self) -> str:
+        """The full name if given, else the username: how staff are named on pages."""
+        return self.get_full_name() or self.username
+
+    @property
     def roles(self) -> frozenset[str]:
         """The roles of the user's active memberships (cached on the instance)."""
         cached: frozenset[str] | None = getattr(self, "_roles_cache", None)

@@ -18,7 +18,8 @@ from complaints.reply_templates import reply_template_text
 from tests.complaints.monitor.conftest import client_as
 from tests.complaints.workflow.conftest import WORKER_NAME, WORKER_PHONE
 from tests.complaints.workflow.test_queue import bulk_cases
-from wsr.network.choices import Standing
+from tests.conftest import make_user
+from wsr.network.choices import Role, Standing
 
 pytestmark = pytest.mark.django_db
 
@@ -389,3 +390,13 @@ def test_attachments_are_served_only_through_the_checked_view(world, make_case):
     assert served["Content-Type"] == "image/png" and "no-store" in served["Cache-Control"]
     assert client_as(world, "investigator").get(url).status_code == 404  # assigned to the lead
     assert "/media/" not in lead.get(case_url(complaint)).content.decode()
+
+
+def test_a_case_still_opens_after_the_staff_member_who_wrote_in_it_was_deleted(world, make_case):
+    complaint = make_case(status=Status.TRIAGED, assignee=world.investigator)
+    colleague = make_user("leaver", world.monitor, Role.MONITOR_LEAD)
+    workflow.note_add(complaint=complaint, author=colleague, body="Spoke to the crew leader.")
+    colleague.delete()  # notes keep their text; the author becomes unknown
+    response = client_as(world, "lead").get(f"/monitor/cases/{complaint.reference}/")
+    assert response.status_code == 200
+    assert "note by staff" in response.content.decode()
