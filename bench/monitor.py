@@ -129,7 +129,7 @@ def run() -> Iterator[Row]:
         (
             "queue: filtered (serious, SMS, overdue)",
             QueueFilters(severity="serious", channel="sms", overdue=True),
-            "AND c.severity = 'serious' AND c.channel = 'sms' AND c.next_due <= now()",
+            "AND c.severity_rank = 2 AND c.channel = 'sms' AND c.next_due <= now()",
             "severity=serious&channel=sms&overdue=1",
         ),
         (

@@ -53,6 +53,7 @@ from complaints.models import (
     SupplierShare,
     SuspensionProposal,
 )
+from complaints.models.case import SEVERITY_RANK
 from complaints.permissions import access_complaint, is_lead
 from complaints.services import normalize_reference
 from wsr.network.choices import OrganizationKind, Role, Severity
@@ -164,7 +165,8 @@ def _filtered(*, user: Any, filters: QueueFilters, now: datetime, facets: bool =
     filters are left out (the counts are computed across them)."""
     qs = Complaint.objects.restrict(user, "view")
     if filters.severity:
-        qs = qs.filter(severity=filters.severity)
+        # The same rows as severity=..., but a range of the urgency indexes rather than a filter.
+        qs = qs.filter(severity_rank=SEVERITY_RANK[filters.severity])
     if filters.standard:
         qs = qs.filter(standard__code=filters.standard)
     if filters.supplier:

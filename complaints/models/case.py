@@ -60,6 +60,12 @@ class Complainant(models.Model):
         return bool(self.phone) and not self.opted_out
 
 
+# The queue reads cases in this order of severity. Not triaged yet ("") comes right after zero
+# tolerance: it may be anything, forced labor included, so it is read before the cases already
+# known to be serious or minor.
+SEVERITY_RANK: dict[str, int] = {Severity.ZERO_TOLERANCE: 4, "": 3, Severity.SERIOUS: 2, Severity.MINOR: 1}
+
+
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def restrict(self, user: object, action: str = "view") -> ComplaintQuerySet:
         from complaints.permissions import restrict_complaints
@@ -112,12 +118,7 @@ class Complaint(models.Model):
     # Derived in the database so the queue can order and index on them.
     severity_rank = models.GeneratedField(
         expression=Case(
-            When(severity=Severity.ZERO_TOLERANCE, then=Value(4)),
-            # Not triaged yet: it may be anything, forced labor included, so it is read before
-            # the cases already known to be serious or minor.
-            When(severity="", then=Value(3)),
-            When(severity=Severity.SERIOUS, then=Value(2)),
-            When(severity=Severity.MINOR, then=Value(1)),
+            *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()),
             default=Value(0),
         ),
         output_field=models.SmallIntegerField(),
