@@ -160,3 +160,25 @@ def test_required_value_that_is_empty_counts_as_missing(monkeypatch):
     monkeypatch.setenv("WSR_TEST_REQUIRED", "")
     with pytest.raises(ImproperlyConfigured, match="WSR_TEST_REQUIRED is required"):
         env.env_str("WSR_TEST_REQUIRED")
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "worker", "cache_url", "broker_url"),
+    [
+        ("redis://127.0.0.1:6379/8", "gw1", "redis://127.0.0.1:6379/10", "redis://127.0.0.1:6379/10"),
+        (
+            "unix:///srv/wsr/redis.sock?db=0",
+            "gw0",
+            "unix:///srv/wsr/redis.sock?db=1",
+            "redis+socket:///srv/wsr/redis.sock?virtual_host=1",
+        ),
+    ],
+)
+def test_each_parallel_test_worker_gets_its_own_redis_database(redis_url, worker, cache_url, broker_url):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['LOCATION']); print(settings.CELERY_BROKER_URL)"
+    )
+    result = manage("shell", "-c", code, REDIS_URL=redis_url, PYTEST_XDIST_WORKER=worker)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [cache_url, broker_url]
