@@ -116,6 +116,13 @@ def _advance(complaint: Complaint, status: str, standard: Standard, *, lead: Any
     else:
         workflow.remedy_record(complaint=complaint, actor=investigator, kind="training", finding=finding,
                                description="Fire safety training for all supervisors")  # fmt: skip
+    if standard.code == "W-3":
+        # What the supplier's users see on /supplier/summaries/ (no worker, no reference).
+        workflow.complaint_summary_share(
+            complaint=complaint, actor=lead,
+            summary=workflow.complaint_summary_draft(complaint=complaint)
+            + "\nPlease confirm the back pay has reached every worker on the crew.",
+        )  # fmt: skip
     workflow.complaint_resolve(complaint=complaint, actor=investigator, reason="Remedy agreed with the supplier")
     if status == Status.CLOSED:
         workflow.complaint_close(complaint=complaint, actor=lead, reason="Remedy verified on site")

@@ -738,6 +738,15 @@ def complaint_summary_share(*, complaint: Complaint, actor: User, summary: str) 
             shared_by=actor,
         )
         event_record(complaint=complaint, kind=EventKind.SHARED, actor=actor, data={"share": str(share.uuid)})
+        from wsr.network.services import notify_users, supplier_users_of
+
+        # Nothing from the case in the notice: the summary itself is behind the supplier's sign-in.
+        notify_users(
+            users=supplier_users_of(supplier=share.supplier),
+            subject="The monitor shared a complaint summary with you",
+            body="Read it and tell the monitor what you will do about it.",
+            url="/supplier/summaries/",
+        )
     return share
 
 

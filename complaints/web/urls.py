@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from complaints.web import staff, views
+from complaints.web import staff, supplier, views
 
 app_name = "complaints_web"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/case/", views.track_case, name="track_case"),
     path("track/leave/", views.track_leave, name="track_leave"),
+    path("supplier/summaries/", supplier.shared_summaries, name="supplier_summaries"),
     path("monitor/intake/", staff.intake, name="staff_intake"),
     path("monitor/intake/done/", staff.intake_done, name="staff_intake_done"),
 ]

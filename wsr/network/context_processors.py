@@ -19,6 +19,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Log a complaint", "/monitor/intake/", _CASE_WORKERS),
     ("Access log", "/monitor/access-log/", _MONITOR_LEADS),
     ("Simulator", "/monitor/simulator/", _CASE_WORKERS),
+    ("Shared by the monitor", "/supplier/summaries/", frozenset({Role.SUPPLIER_USER})),
     ("API", "/api/docs/", frozenset(Role.values)),
     ("Admin", "/admin/", frozenset({Role.ADMIN})),
 ]

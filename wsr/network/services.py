@@ -119,6 +119,18 @@ def buyer_users_of_supplier(*, supplier: Supplier) -> list[User]:
     )
 
 
+def supplier_users_of(*, supplier: Supplier) -> list[User]:
+    """Active supplier users of ``supplier``'s organization."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role=Role.SUPPLIER_USER,
+            memberships__organization=supplier.organization_id,
+        ).distinct()
+    )
+
+
 def supplier_standing_change(
     *, supplier: Supplier, to_standing: str, actor: User | None, reason: str
 ) -> StandingChange | None:

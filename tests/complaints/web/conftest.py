@@ -16,6 +16,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from complaints.models import Complaint
+from tests.complaints.workflow.conftest import make_case, standards, worker  # noqa: F401 (fixtures)
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
