@@ -39,6 +39,10 @@ class Complainant(models.Model):
     phone = EncryptedCharField(max_length=32, blank=True)
     # HMAC-SHA256 of the E.164 number under PHONE_HASH_KEY: lets a phone be found without decrypting.
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # A number typed into the public web form, which proves nothing about who owns it: kept apart
+    # from ``phone_hash`` so that it never routes that phone's SMS to this complainant's cases. It
+    # lets the owner of the number ask STATUS, and honours her opt-out.
+    claimed_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     name = EncryptedCharField(max_length=200, blank=True)
     preferred_language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
     opted_out = models.BooleanField(default=False)

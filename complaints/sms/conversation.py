@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from complaints.choices import OPEN_STATUSES, Channel, DeliveryStatus, Language, MessageKind
@@ -458,7 +459,11 @@ def open_case(complainant: Complainant) -> Complaint | None:
 def status_reply(*, complainant: Complainant, rest: str, language: str) -> Outcome:
     """``STATUS <ref>``: only for this phone's own cases; without a reference, its latest case."""
     reference = normalize_reference(rest)
-    cases = complainant.complaints.order_by("-received_at")
+    # Her own cases, and web cases filed with her number typed in (she only learns their status).
+    owned = Q(complainant=complainant)
+    if complainant.phone_hash:
+        owned |= Q(complainant__claimed_phone_hash=complainant.phone_hash)
+    cases = Complaint.objects.filter(owned).order_by("-received_at")
     complaint = cases.filter(reference=reference).first() if reference else cases.first()
     if complaint is None:
         if not reference:

@@ -57,16 +57,24 @@ def sms_send(*, complainant: Complainant, complaint: Complaint | None, body: str
     the case shows what was not sent.
     """
     language = complaint.language if complaint is not None else complainant.preferred_language
+    reachable = complainant.reachable_by_sms and not _number_opted_out(complainant)
     message = Message.objects.create(
         complaint=complaint, complainant=complainant, kind=MessageKind.OUTBOUND, channel=Channel.SMS, body=body,
         language=language, author=author if getattr(author, "pk", None) else None,
-        delivery_status=DeliveryStatus.RECORDED if complainant.reachable_by_sms else DeliveryStatus.SUPPRESSED,
+        delivery_status=DeliveryStatus.RECORDED if reachable else DeliveryStatus.SUPPRESSED,
     )  # fmt: skip
     if message.delivery_status == DeliveryStatus.RECORDED:
         from complaints.sms.tasks import sms_deliver
 
         outbox_enqueue(sms_deliver, message_id=message.pk)
     return message
+
+
+def _number_opted_out(complainant: Complainant) -> bool:
+    """A number typed into the web form (``claimed_phone_hash``) whose owner texted STOP from it."""
+    if not complainant.claimed_phone_hash:
+        return False
+    return Complainant.objects.filter(phone_hash=complainant.claimed_phone_hash, opted_out=True).exists()
 
 
 def complaint_acknowledge_by_sms(*, complaint: Complaint) -> Message | None:
@@ -95,7 +103,7 @@ def sms_deliver_now(*, message_id: int) -> None:
         if message is None or message.delivery_status != DeliveryStatus.RECORDED:
             return
         complainant = message.complainant
-        if complainant is None or not complainant.reachable_by_sms:
+        if complainant is None or not complainant.reachable_by_sms or _number_opted_out(complainant):
             message.delivery_status = DeliveryStatus.SUPPRESSED
             message.save(update_fields=["delivery_status"])
             return

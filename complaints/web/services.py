@@ -15,7 +15,14 @@ from django.db import IntegrityError, transaction
 
 from complaints.choices import Channel
 from complaints.models import Attachment, Complainant, Complaint, Message
-from complaints.services import complainant_for_phone, complaint_create, message_record_inbound, receipt_code_generate
+from complaints.services import (
+    complainant_for_phone,
+    complaint_create,
+    message_record_inbound,
+    phone_hash,
+    phone_normalize,
+    receipt_code_generate,
+)
 from wsr.network.models import Worksite
 
 logger = logging.getLogger(__name__)
@@ -89,15 +96,25 @@ def done_token_read(token: str) -> uuid.UUID | None:
 # --- Intake ---------------------------------------------------------------------------------------
 
 
-def complainant_for_intake(*, phone: str | None, name: str, language: str) -> Complainant | None:
-    """The complainant behind a web or staff-logged complaint: by phone if given, else a new one
-    holding only a name, else None (anonymous)."""
-    if phone:
+def complainant_for_intake(*, phone: str | None, name: str, language: str, verified: bool) -> Complainant | None:
+    """The complainant behind a web or staff-logged complaint; None if anonymous.
+
+    ``verified``: staff spoke to the worker, so a phone given is hers and joins the complainant who
+    texts from it. From the public form a phone proves nothing (anyone can type a worker's number):
+    it gets a complainant of its own, which is texted updates but never receives that phone's SMS
+    and never learns or changes the existing complainant's name.
+    """
+    if phone and verified:
         complainant = complainant_for_phone(phone=phone, language=language)
         if name and not complainant.name:
             complainant.name = name
             complainant.save(update_fields=["name"])
         return complainant
+    if phone:
+        e164 = phone_normalize(phone) or phone
+        return Complainant.objects.create(
+            phone=e164, claimed_phone_hash=phone_hash(e164), name=name, preferred_language=language
+        )
     if name:
         return Complainant.objects.create(name=name, preferred_language=language)
     return None
@@ -148,7 +165,9 @@ def complaint_create_from_web(
         return IntakeResult(existing, created=False)
     try:
         with transaction.atomic():
-            complainant = complainant_for_intake(phone=phone, name=name, language=language)
+            complainant = complainant_for_intake(
+                phone=phone, name=name, language=language, verified=created_by is not None
+            )
             complaint = complaint_create(
                 channel=channel,
                 language=language,

@@ -25,7 +25,8 @@ class Role(models.TextChoices):
 # Which roles a member of each kind of organization may hold.
 ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganizationKind.MONITOR: frozenset({Role.ADMIN, Role.MONITOR_LEAD, Role.INVESTIGATOR, Role.AUDITOR}),
-    OrganizationKind.WORKER_ORGANIZATION: frozenset({Role.ADMIN}),
+    # No accounts yet: an administrator opens every case, so that role belongs to the monitor only.
+    OrganizationKind.WORKER_ORGANIZATION: frozenset(),
     OrganizationKind.BUYER: frozenset({Role.BUYER_USER}),
     OrganizationKind.SUPPLIER: frozenset({Role.SUPPLIER_USER}),
 }

@@ -170,17 +170,20 @@ def test_name_without_phone_is_kept_encrypted_on_a_complainant(world):
 
 def test_phone_makes_the_worker_reachable_and_sends_the_acknowledgement(world):
     complaint, _code = file_complaint(Client(), lang="bn", phone="(555) 123-4567", name="Rina")
-    complainant = Complainant.objects.get(phone_hash=phone_hash("+15551234567"))
+    complainant = Complainant.objects.get(claimed_phone_hash=phone_hash("+15551234567"))
     assert complaint.complainant == complainant
     assert complainant.phone == "+15551234567"
+    assert complainant.phone_hash == ""  # a typed-in number never routes that phone's SMS here
     acknowledgement = Message.objects.get(complaint=complaint, kind=MessageKind.OUTBOUND)
     assert complaint.reference in acknowledgement.body
 
 
-def test_a_second_complaint_from_the_same_phone_reuses_the_complainant(world):
-    first, _ = file_complaint(Client(), phone="+15551234567")
-    second, _ = file_complaint(Client(), phone="+1 555 123 4567")
-    assert first.complainant_id == second.complainant_id
+def test_a_number_typed_into_the_form_never_joins_the_complainant_who_texts_from_it(world):
+    texter = Complainant.objects.create(phone="+15551234567", phone_hash=phone_hash("+15551234567"), name="Rosa")
+    complaint, _ = file_complaint(Client(), phone="+1 555 123 4567", name="Someone Else")
+    assert complaint.complainant_id != texter.pk
+    texter.refresh_from_db()
+    assert texter.name == "Rosa"  # the form cannot rename her either
 
 
 def test_photo_is_attached_under_a_name_that_does_not_reuse_the_workers_file_name(world):
