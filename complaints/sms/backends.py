@@ -5,6 +5,7 @@ saying whether trying again could help."""
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -36,6 +37,16 @@ class Sent:
 
 class Backend(Protocol):
     def send(self, *, to: str, body: str) -> Sent: ...
+
+
+# A run of digits long enough to be a phone number, with the separators people and APIs write.
+PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+
+
+def without_numbers(text: str) -> str:
+    """``text`` with anything that looks like a phone number replaced: providers quote the number
+    in their error messages ("The 'To' number +1… is not valid"), and those are stored and shown."""
+    return PHONE_LIKE.sub("[number]", text)
 
 
 def masked(phone: str) -> str:
@@ -97,9 +108,9 @@ class TwilioBackend:
         except TwilioRestException as exc:
             code = str(exc.code or "")
             transient = exc.status == 429 or exc.status >= 500
-            raise SmsError(exc.msg or str(exc), code=code, permanent=not transient) from exc
+            raise SmsError(without_numbers(exc.msg or str(exc)), code=code, permanent=not transient) from exc
         except TwilioException as exc:  # connection refused, timeout, TLS: try again later
-            raise SmsError(str(exc)) from exc
+            raise SmsError(without_numbers(str(exc))) from exc
         except OSError as exc:  # requests' errors are OSErrors
             raise SmsError(type(exc).__name__) from exc
         return Sent(sid=str(message.sid), status=str(message.status or "queued"))

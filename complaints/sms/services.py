@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from complaints.choices import Channel, DeliveryStatus, MessageKind
 from complaints.models import Complainant, Complaint, Message
 from complaints.sms import texts
-from complaints.sms.backends import OPTED_OUT_ERROR, SmsError, sms_backend
+from complaints.sms.backends import OPTED_OUT_ERROR, SmsError, sms_backend, without_numbers
 from wsr.outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def sms_deliver_now(*, message_id: int) -> None:
             sent = sms_backend().send(to=complainant.phone, body=message.body)
         except SmsError as exc:
             message.error_code = exc.code[:16]
-            message.error_message = str(exc)[:300]
+            message.error_message = without_numbers(str(exc))[:300]
             if exc.permanent:
                 message.delivery_status = DeliveryStatus.FAILED
                 if exc.code == OPTED_OUT_ERROR:

@@ -188,3 +188,24 @@ def test_the_twilio_backend_retries_only_what_can_succeed_later(
     assert message.error_code == str(code)
     assert worker.opted_out is opted_out
     assert PHONE not in message.error_message
+
+
+@pytest.mark.django_db
+def test_a_provider_error_quoting_the_number_is_stored_without_it(worker):
+    message = sms_send(complainant=worker, complaint=None, body="Bonjou")
+    MemoryBackend.fail_with.append(
+        SmsError(f"The 'To' number {PHONE} is not a valid phone number.", code="21211", permanent=True)
+    )
+    sms_deliver_now(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.error_message == "The 'To' number [number] is not a valid phone number."
+    assert "5550199" not in message.error_message
+
+
+@pytest.mark.django_db
+def test_the_twilio_backend_keeps_the_number_out_of_its_errors(worker, twilio_settings, monkeypatch):
+    FakeTwilioHttp(monkeypatch, 400, {"code": 21211, "message": f"The 'To' number {PHONE} is not valid", "status": 400})
+    message = sms_send(complainant=worker, complaint=None, body="Bonjou")
+    sms_deliver_now(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.error_code == "21211" and "5550199" not in message.error_message
