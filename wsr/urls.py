@@ -3,11 +3,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from wsr.api import TokenView
 from wsr.network import auth as network_auth
 from wsr.network import views as network_views
+
+# The admin shows every case and can mint API tokens and authenticator devices: like every staff
+# page, it needs the second factor, not a password alone (django-otp's documented switch).
+admin.site.__class__ = OTPAdminSite
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -87,3 +87,11 @@ def test_a_successful_sign_in_forgets_earlier_failures(world):
     for _ in range(4):
         client.post("/accounts/login/", {"username": world.lead.username, "password": "guess"})
     assert sign_in(Client(), world.lead.username) == 302
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/complaints/complaint/", "/admin/otp_totp/totpdevice/add/"])
+def test_the_admin_needs_the_second_factor_too(world, url):
+    password_only = world.client_for(world.admin, second_factor=False)
+    response = password_only.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert world.client_for(world.admin).get(url).status_code == 200
