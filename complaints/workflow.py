@@ -34,6 +34,7 @@ case is triaged, reaches an outcome and is closed, if she is reachable and has n
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -704,9 +705,17 @@ def complaint_summary_draft(*, complaint: Complaint) -> str:
     return "\n".join(lines)
 
 
+def _plain(text: str) -> str:
+    """Case- and accent-folded, so "Hernández" and "HERNANDEZ" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _identity_leaks(*, complaint: Complaint, text: str) -> bool:
-    folded = text.casefold()
-    if complaint.reference.casefold() in folded:
+    """Whether ``text`` holds the case reference, the worker's phone (its last 7 digits, however
+    written) or any part of her name as a whole word, accents and case ignored."""
+    plain = _plain(text)
+    if _plain(complaint.reference) in plain:
         return True
     complainant = complaint.complainant
     if complainant is None:
@@ -715,8 +724,8 @@ def _identity_leaks(*, complaint: Complaint, text: str) -> bool:
     phone_digits = re.sub(r"\D", "", complainant.phone or "")
     if phone_digits and phone_digits[-7:] in digits:
         return True
-    name = (complainant.name or "").strip().casefold()
-    return bool(name) and any(part in folded for part in name.split() if len(part) > 2)
+    words = set(re.findall(r"\w+", plain))
+    return any(part in words for part in re.findall(r"\w+", _plain(complainant.name or "")) if len(part) > 1)
 
 
 def complaint_summary_share(*, complaint: Complaint, actor: User, summary: str) -> SupplierShare:

@@ -146,3 +146,20 @@ def test_history_rows_cannot_be_rewritten(world, make_case):
     make_case(status=Status.NEW)
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         ComplaintHistory.objects.update(description="tampered")
+
+
+@pytest.mark.parametrize(
+    ("name", "leaky", "safe"),
+    [
+        ("Maria Hernandez", "The worker M. Hernández (row 7) was not paid.", "Workers on row 7 were not paid."),
+        ("Bo Li", "Bo from the packing line was pushed.", "A packer was pushed; Limited shifts followed."),
+        ("José Pierre", "JOSE said the crew leader hit him.", "A worker said the crew leader hit him."),
+    ],
+)
+def test_a_summary_naming_the_worker_in_any_spelling_is_refused(world, make_case, worker, name, leaky, safe):
+    worker.name = name
+    worker.save(update_fields=["name"])
+    complaint = make_case(status=Status.INVESTIGATING, complainant=worker)
+    with pytest.raises(ValidationError):
+        workflow.complaint_summary_share(complaint=complaint, actor=world.lead, summary=leaky)
+    assert workflow.complaint_summary_share(complaint=complaint, actor=world.lead, summary=safe).summary == safe
