@@ -95,3 +95,11 @@ def test_the_admin_needs_the_second_factor_too(world, url):
     response = password_only.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert world.client_for(world.admin).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/", "/notifications/"])
+def test_staff_between_password_and_code_see_nothing_of_the_program(world, url):
+    response = world.client_for(world.lead, second_factor=False).get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/")
+    assert world.client_for(world.lead).get(url).status_code == 200
+    assert world.client_for(world.buyer_a_user).get(url).status_code == 200  # no second factor for buyers

@@ -35,8 +35,22 @@ def needs_second_factor(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_any_role(PROGRAM_ROLES))
 
 
+def second_factor_required(view: View) -> View:
+    """Signed in and, for program staff, past the TOTP step (else sent to it, then back)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: Any = request.user
+        if needs_second_factor(user) and not user.is_verified():
+            return redirect(f"{reverse('otp')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def staff_required(roles: Iterable[str]) -> Callable[[View], View]:
-    """Guard a staff page: signed in, second factor verified where required, one of ``roles``.
+    """Guard a page: ``second_factor_required``, and one of ``roles``.
 
     Anyone signed in without the role gets 404, as if the page did not exist (one door per object).
     """
@@ -44,12 +58,9 @@ def staff_required(roles: Iterable[str]) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        @login_required
+        @second_factor_required
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user: Any = request.user
-            if needs_second_factor(user) and not user.is_verified():
-                return redirect(f"{reverse('otp')}?{urlencode({'next': request.get_full_path()})}")
-            if not user.has_any_role(allowed):
+            if not request.user.has_any_role(allowed):  # type: ignore[union-attr]
                 raise Http404
             return view(request, *args, **kwargs)
 

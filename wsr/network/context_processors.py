@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from wsr.network.auth import needs_second_factor
 from wsr.network.choices import Role
 
 # Spelled out rather than imported from complaints.permissions: wsr.network depends on no other app.
@@ -28,6 +29,9 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return {"nav_items": [], "unread_notifications": 0}
+    if needs_second_factor(user) and not user.is_verified():
+        # Between the password and the code: nothing of the program yet.
         return {"nav_items": [], "unread_notifications": 0}
     roles = user.roles
     items = [(label, url) for label, url, allowed in NAVIGATION if roles & allowed]

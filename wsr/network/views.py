@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import cast
 
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,11 +14,12 @@ from django.views.decorators.http import require_GET
 
 from wsr.celery import app as celery_app
 from wsr.network import selectors
+from wsr.network.auth import second_factor_required
 
 logger = logging.getLogger(__name__)
 
 
-@login_required
+@second_factor_required
 def home(request: HttpRequest) -> HttpResponse:
     """A signed-in user's start page: their organizations and the worksites they may see."""
     return render(request, "network/home.html", selectors.home_summary(user=request.user))  # type: ignore[arg-type]
@@ -59,7 +59,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if healthy else "fail", **results}, status=200 if healthy else 503)
 
 
-@login_required
+@second_factor_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's in-app notifications, newest first; POST marks them all read."""
     from django.shortcuts import redirect
@@ -67,7 +67,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
     from wsr.network.models import Notification, User
 
-    user = cast(User, request.user)  # login_required: never anonymous here
+    user = cast(User, request.user)  # second_factor_required: never anonymous here
     if request.method == "POST":
         Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
