@@ -547,6 +547,9 @@ def identity_reveal(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "complaints/monitor/case.html", context, status=400)
 
 
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
 @never_cache
 @staff_required(CASE_ROLES)
 @require_GET
@@ -560,9 +563,13 @@ def attachment(request: HttpRequest, reference: str, uuid: str) -> HttpResponse:
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
+    # Only pictures open in the browser; anything else a worker's phone sent (its type is whatever
+    # the sender declared) is downloaded as opaque bytes.
+    inline = (item.content_type or "") in INLINE_TYPES
     response = FileResponse(
         handle,
-        content_type=item.content_type or "application/octet-stream",
+        as_attachment=not inline,
+        content_type=item.content_type if inline else "application/octet-stream",
         filename=(item.file.name or "").rsplit("/", 1)[-1],
     )
     response["Cache-Control"] = "private, no-store"

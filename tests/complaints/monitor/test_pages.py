@@ -392,6 +392,19 @@ def test_attachments_are_served_only_through_the_checked_view(world, make_case):
     assert "/media/" not in lead.get(case_url(complaint)).content.decode()
 
 
+def test_an_attachment_that_is_not_a_picture_is_downloaded_never_rendered(world, make_case):
+    from django.core.files.base import ContentFile
+
+    from complaints.models import Attachment
+
+    complaint = make_case(status=Status.TRIAGED, assignee=world.lead)
+    attachment = Attachment(complaint=complaint, content_type="text/html", size=27)
+    attachment.file.save("page.html", ContentFile(b"<script>alert(1)</script>"), save=True)
+    served = client_as(world, "lead").get(case_url(complaint) + f"attachments/{attachment.uuid}/")
+    assert served["Content-Type"] == "application/octet-stream"
+    assert served["Content-Disposition"].startswith("attachment;")
+
+
 def test_a_case_still_opens_after_the_staff_member_who_wrote_in_it_was_deleted(world, make_case):
     complaint = make_case(status=Status.TRIAGED, assignee=world.investigator)
     colleague = make_user("leaver", world.monitor, Role.MONITOR_LEAD)
