@@ -13,6 +13,7 @@ soon as they are replayed.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -113,6 +114,7 @@ def spool_replay() -> ReplayResult:
         if not acquired:
             result.busy = True
             return result
+        _purge_rejected(folder)
         files = spool_pending()
         inbound_path, status_path = reverse("complaints_sms:inbound"), reverse("complaints_sms:status")
         for index, file in enumerate(files):
@@ -150,6 +152,18 @@ def spool_replay() -> ReplayResult:
             _fsync_dir(folder)
             result.replayed += 1
     return result
+
+
+# Rejected requests hold a worker's number and Twilio's location fields: a week to look, then gone.
+REJECTED_KEEP_SECONDS = 7 * 24 * 3600
+
+
+def _purge_rejected(folder: Path) -> None:
+    cutoff = time.time() - REJECTED_KEEP_SECONDS
+    for file in (folder / "rejected").glob("*.json"):
+        with contextlib.suppress(FileNotFoundError):
+            if file.stat().st_mtime < cutoff:
+                file.unlink()
 
 
 def _reject(folder: Path, file: Path) -> None:

@@ -109,3 +109,19 @@ def test_status_callbacks_are_spooled_too(world: Any) -> None:
     assert spool_replay().replayed == 1
     message.refresh_from_db()
     assert message.delivery_status == DeliveryStatus.DELIVERED
+
+
+def test_rejected_requests_are_forgotten_after_a_week(world: Any, settings: Any) -> None:
+    import os
+    import time
+
+    rejected = spool_dir() / "rejected"
+    rejected.mkdir(parents=True, exist_ok=True)
+    old, recent = rejected / "old.json", rejected / "recent.json"
+    for file, age_days in ((old, 8), (recent, 1)):
+        file.write_text("{}")
+        stamp = time.time() - age_days * 24 * 3600
+        os.utime(file, (stamp, stamp))
+    spool_replay()
+    assert not old.exists() and recent.exists()
+    shutil.rmtree(rejected)
