@@ -26,7 +26,7 @@ from wsr.network.models import (
     User,
     Worksite,
 )
-from wsr.outbox.services import outbox_enqueue
+from wsr.outbox.services import outbox_enqueue_many
 
 
 def organization_create(*, name: str, kind: str, country: str = "") -> Organization:
@@ -101,8 +101,7 @@ def notify_users(*, users: Iterable[User], subject: str, body: str, url: str = "
     )
     from wsr.network.tasks import notification_email_send
 
-    for notification in notifications:
-        outbox_enqueue(notification_email_send, notification_id=notification.pk)
+    outbox_enqueue_many(notification_email_send, [{"notification_id": n.pk} for n in notifications])
     return notifications
 
 

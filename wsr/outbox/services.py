@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Task
-from django.db import close_old_connections, connections, transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,10 +36,16 @@ def outbox_enqueue(task: Task | str, **kwargs: Any) -> OutboxEntry:
     Call inside the transaction that makes the change; if it rolls back, the task never runs.
     ``kwargs`` must be JSON (ids, not objects).
     """
+    return outbox_enqueue_many(task, [kwargs])[0]
+
+
+def outbox_enqueue_many(task: Task | str, kwargs_list: Iterable[dict[str, Any]]) -> list[OutboxEntry]:
+    """``outbox_enqueue`` for several calls of one task: one insert, one nudge."""
     name = task if isinstance(task, str) else task.name
-    entry = OutboxEntry.objects.create(task=name, kwargs=kwargs)
-    transaction.on_commit(lambda: outbox_nudge([entry.pk]))
-    return entry
+    entries = OutboxEntry.objects.bulk_create([OutboxEntry(task=name, kwargs=kwargs) for kwargs in kwargs_list])
+    if entries:
+        transaction.on_commit(lambda: outbox_nudge([entry.pk for entry in entries]))
+    return entries
 
 
 def outbox_nudge(ids: Iterable[int]) -> None:
@@ -68,7 +74,6 @@ def outbox_relay(*, ids: Iterable[int] | None = None, limit: int = RELAY_BATCH) 
     """
     from wsr.celery import app
 
-    close_old_connections()
     published: list[int] = []
     with transaction.atomic():
         pending = OutboxEntry.objects.filter(published_at__isnull=True)
@@ -86,8 +91,8 @@ def outbox_relay(*, ids: Iterable[int] | None = None, limit: int = RELAY_BATCH) 
         if published:
             OutboxEntry.objects.filter(pk__in=published).update(published_at=timezone.now())
         if error:
-            failed = [row.pk for row in rows[len(published) :]]
-            OutboxEntry.objects.filter(pk__in=failed[:1]).update(attempts=F("attempts") + 1, last_error=error)
+            stuck = rows[len(published)].pk  # the row the broker refused; the rest were not tried
+            OutboxEntry.objects.filter(pk=stuck).update(attempts=F("attempts") + 1, last_error=error)
             logger.warning("outbox relay stopped at the broker: %s", error)
     return len(published)
 
