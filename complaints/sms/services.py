@@ -15,13 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from complaints.choices import Channel, DeliveryStatus, MessageKind
 from complaints.models import Complainant, Complaint, Message
 from complaints.sms import texts
 from complaints.sms.backends import OPTED_OUT_ERROR, SmsError, sms_backend, without_numbers
-from wsr.outbox.services import outbox_enqueue
+from wsr.outbox.services import outbox_enqueue, outbox_enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -57,24 +58,16 @@ def sms_send(*, complainant: Complainant, complaint: Complaint | None, body: str
     the case shows what was not sent.
     """
     language = complaint.language if complaint is not None else complainant.preferred_language
-    reachable = complainant.reachable_by_sms and not _number_opted_out(complainant)
     message = Message.objects.create(
         complaint=complaint, complainant=complainant, kind=MessageKind.OUTBOUND, channel=Channel.SMS, body=body,
         language=language, author=author if getattr(author, "pk", None) else None,
-        delivery_status=DeliveryStatus.RECORDED if reachable else DeliveryStatus.SUPPRESSED,
+        delivery_status=DeliveryStatus.RECORDED if complainant.reachable_by_sms else DeliveryStatus.SUPPRESSED,
     )  # fmt: skip
     if message.delivery_status == DeliveryStatus.RECORDED:
         from complaints.sms.tasks import sms_deliver
 
         outbox_enqueue(sms_deliver, message_id=message.pk)
     return message
-
-
-def _number_opted_out(complainant: Complainant) -> bool:
-    """A number typed into the web form (``claimed_phone_hash``) whose owner texted STOP from it."""
-    if not complainant.claimed_phone_hash:
-        return False
-    return Complainant.objects.filter(phone_hash=complainant.claimed_phone_hash, opted_out=True).exists()
 
 
 def complaint_acknowledge_by_sms(*, complaint: Complaint) -> Message | None:
@@ -103,7 +96,7 @@ def sms_deliver_now(*, message_id: int) -> None:
         if message is None or message.delivery_status != DeliveryStatus.RECORDED:
             return
         complainant = message.complainant
-        if complainant is None or not complainant.reachable_by_sms or _number_opted_out(complainant):
+        if complainant is None or not complainant.reachable_by_sms:
             message.delivery_status = DeliveryStatus.SUPPRESSED
             message.save(update_fields=["delivery_status"])
             return
@@ -154,14 +147,25 @@ def sms_status_record(*, sid: str, status: str, error_code: str = "") -> bool:
     return bool(changed)
 
 
+def _same_number(complainant: Complainant) -> Q:
+    """The complainant, and those the web form created with her number typed in."""
+    same = Q(pk=complainant.pk)
+    if complainant.phone_hash:
+        same |= Q(claimed_phone_hash=complainant.phone_hash)
+    return same
+
+
 def complainant_opt_out(*, complainant: Complainant) -> None:
-    """The worker asked to stop (or Twilio says she did): no SMS, ever, until she opts back in."""
-    Complainant.objects.filter(pk=complainant.pk, opted_out=False).update(opted_out=True, opted_out_at=timezone.now())
+    """The worker asked to stop (or Twilio says she did): no SMS to her number, ever, from any case,
+    until she opts back in."""
+    Complainant.objects.filter(_same_number(complainant), opted_out=False).update(
+        opted_out=True, opted_out_at=timezone.now()
+    )
     complainant.opted_out = True
 
 
 def complainant_opt_in(*, complainant: Complainant) -> None:
-    Complainant.objects.filter(pk=complainant.pk).update(opted_out=False, opted_out_at=None)
+    Complainant.objects.filter(_same_number(complainant)).update(opted_out=False, opted_out_at=None)
     complainant.opted_out = False
 
 
@@ -199,6 +203,5 @@ def sms_outbound_requeue_stuck(*, now: Any = None) -> int:
         .values_list("pk", flat=True)[:500]
     )
     with transaction.atomic():
-        for message_id in ids:
-            outbox_enqueue(sms_deliver, message_id=message_id)
+        outbox_enqueue_many(sms_deliver, [{"message_id": message_id} for message_id in ids])
     return len(ids)

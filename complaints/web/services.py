@@ -112,9 +112,12 @@ def complainant_for_intake(*, phone: str | None, name: str, language: str, verif
         return complainant
     if phone:
         e164 = phone_normalize(phone) or phone
+        claimed = phone_hash(e164)
         return Complainant.objects.create(
-            phone=e164, claimed_phone_hash=phone_hash(e164), name=name, preferred_language=language
-        )
+            phone=e164, claimed_phone_hash=claimed, name=name, preferred_language=language,
+            # The number's owner texted STOP: she stays unsent to (see complainant_opt_out).
+            opted_out=Complainant.objects.filter(phone_hash=claimed, opted_out=True).exists(),
+        )  # fmt: skip
     if name:
         return Complainant.objects.create(name=name, preferred_language=language)
     return None

@@ -45,3 +45,15 @@ def test_a_number_that_texted_stop_gets_nothing_from_a_web_case_filed_with_it(wo
     sent = Message.objects.filter(complaint=complaint, kind=MessageKind.OUTBOUND)
     assert sent.exists()
     assert set(sent.values_list("delivery_status", flat=True)) == {DeliveryStatus.SUPPRESSED}
+
+
+def test_stop_texted_after_a_web_case_was_filed_with_the_number_silences_that_case_too(
+    world: Any, phone: Phone
+) -> None:
+    complaint, _code = file_complaint(Client(), phone=phone.number)
+    phone.send("STOP")
+    complaint.complainant.refresh_from_db()
+    assert not complaint.complainant.reachable_by_sms
+    phone.send("START")
+    complaint.complainant.refresh_from_db()
+    assert complaint.complainant.reachable_by_sms
