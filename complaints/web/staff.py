@@ -67,24 +67,23 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         key: uuid.UUID = data["idempotency_key"]
-        if not Complaint.objects.filter(idempotency_key=key).exists():
-            code, remembered = receipt_code_reserve(idempotency_key=key)
-            result = complaint_create_from_web(
-                channel=data["channel"],
-                language=data["language"],
-                description=data["description"],
-                idempotency_key=key,
-                receipt_code=code,
-                worksite=data["worksite_code"],
-                phone=data["phone"],
-                name=data["name"],
-                photo=data["photo"],
-                created_by=request.user,
+        code, remembered = receipt_code_reserve(idempotency_key=key)
+        result = complaint_create_from_web(
+            channel=data["channel"],
+            language=data["language"],
+            description=data["description"],
+            idempotency_key=key,
+            receipt_code=code,
+            worksite=data["worksite_code"],
+            phone=data["phone"],
+            name=data["name"],
+            photo=data["photo"],
+            created_by=request.user,
+        )
+        if result.created and not remembered:  # no cache: show the codes in this answer
+            return render(
+                request, "complaints/staff/intake_done.html", {"complaint": result.complaint, "receipt_code": code}
             )
-            if not remembered:
-                return render(
-                    request, "complaints/staff/intake_done.html", {"complaint": result.complaint, "receipt_code": code}
-                )
         done = reverse("complaints_web:staff_intake_done")
         return HttpResponseRedirect(f"{done}?{urlencode({'t': done_token_make(idempotency_key=key)})}")
     status = 400 if request.method == "POST" else 200

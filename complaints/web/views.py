@@ -130,8 +130,6 @@ def report(request: HttpRequest) -> HttpResponse:
         return _report_page(request, form, status=429, throttled_now=True)
     data = form.cleaned_data
     key: uuid.UUID = data["idempotency_key"]
-    if Complaint.objects.filter(idempotency_key=key).exists():
-        return HttpResponseRedirect(_done_url(key))  # the same form again: same confirmation
     code, remembered = receipt_code_reserve(idempotency_key=key)
     result = complaint_create_from_web(
         channel=Channel.WEB,
@@ -144,7 +142,8 @@ def report(request: HttpRequest) -> HttpResponse:
         name=data["name"],
         photo=data["photo"],
     )
-    if remembered:
+    if remembered or not result.created:
+        # The same form again finds the first complaint: same confirmation (never another code).
         return HttpResponseRedirect(_done_url(key))
     # No cache (Redis down): show the confirmation in this answer; it cannot be shown again later.
     return render_public(request, "complaints/web/report_done.html", _done_context(result.complaint, code))

@@ -283,3 +283,40 @@ def test_report_is_throttled_in_the_cache_and_keeps_what_was_typed(world, settin
 
 def test_report_answers_405_to_other_methods(world):
     assert Client().put("/report/").status_code == 405
+
+
+class _CacheDown:
+    """Stands in for Redis while it is unreachable."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        return fail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_down_a_double_tap_shows_one_confirmation_and_its_code_is_the_real_one(world, monkeypatch):
+    import complaints.web.services as web_services
+    from complaints.services import receipt_code_check
+
+    monkeypatch.setattr(web_services, "cache", _CacheDown())
+    data = report_data()
+    answers: list[tuple[int, str]] = []
+
+    def submit() -> None:
+        try:
+            response = Client().post("/report/", data)
+            answers.append((response.status_code, response.content.decode()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    shown = [html for status, html in answers if status == 200]
+    assert len(shown) == 1 and sorted(status for status, _ in answers) == [200, 302, 302, 302]
+    reference, code = shown_codes(shown[0])
+    assert receipt_code_check(complaint=Complaint.objects.get(reference=reference), code=code)
