@@ -47,7 +47,7 @@ from complaints.sms import texts
 from complaints.sms.services import complainant_opt_in, complainant_opt_out, complaint_acknowledge_by_sms, sms_send
 from complaints.worker_status import status_update_sms
 from wsr.network.models import Worksite
-from wsr.outbox.services import outbox_enqueue
+from wsr.outbox.services import outbox_enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -443,8 +443,7 @@ def complaint_file(
         channel=Channel.SMS, language=language, description=description, complainant=complainant,
         worksite=worksite, received_at=received_at,
     )  # fmt: skip
-    for item in media:
-        attachment_queue(complaint=complaint, message_id=item.get("message_id"), url=item["url"], kind=item["kind"])
+    attachments_queue(complaint=complaint, media=media)
     complaint_acknowledge_by_sms(complaint=complaint)
     return complaint
 
@@ -477,20 +476,27 @@ def media_item(message: Message, url: str, kind: str) -> dict[str, Any]:
 
 
 def media_attach(*, complaint: Complaint, message: Message, media: Sequence[tuple[str, str]]) -> None:
-    for url, kind in media:
-        attachment_queue(complaint=complaint, message_id=message.pk, url=url, kind=kind)
+    attachments_queue(complaint=complaint, media=[media_item(message, url, kind) for url, kind in media])
 
 
-def attachment_queue(*, complaint: Complaint, message_id: int | None, url: str, kind: str) -> Attachment:
-    """Record an MMS medium (only its URL so far) and queue its download. The URL is not evidence:
-    the case holds the photo once ``sms_media_fetch`` has stored it."""
+def attachments_queue(*, complaint: Complaint, media: Sequence[dict[str, Any]]) -> list[Attachment]:
+    """Record MMS media (only their URLs so far) and queue their downloads, in one insert each. A URL
+    is not evidence: the case holds the photo once ``sms_media_fetch`` has stored it."""
     from complaints.sms.tasks import sms_media_fetch
 
-    attachment = Attachment.objects.create(
-        complaint=complaint, message_id=message_id, source_url=url[:500], content_type=kind[:100]
+    attachments = Attachment.objects.bulk_create(
+        [
+            Attachment(
+                complaint=complaint,
+                message_id=item.get("message_id"),
+                source_url=item["url"][:500],
+                content_type=item["kind"][:100],
+            )
+            for item in media
+        ]
     )
-    outbox_enqueue(sms_media_fetch, attachment_id=attachment.pk)
-    return attachment
+    outbox_enqueue_many(sms_media_fetch, [{"attachment_id": attachment.pk} for attachment in attachments])
+    return attachments
 
 
 # --- The idle sweep -------------------------------------------------------------------------------

@@ -2,40 +2,30 @@
 
 from __future__ import annotations
 
-import random
-
 from celery import shared_task
 
 from complaints.sms.backends import SmsError
+from complaints.sms.media import MediaUnavailable
 
-MAX_SEND_ATTEMPTS = 8
-
-
-def backoff(retries: int) -> float:
-    """Exponential backoff with full jitter, capped at ten minutes."""
-    return random.uniform(0, min(600.0, 5.0 * 2**retries))
+# Transient failures retry with exponential backoff and full jitter (5 s, 10 s, … capped at 10 min).
+RETRY = {"retry_backoff": 5, "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 8}
 
 
-@shared_task(bind=True, max_retries=MAX_SEND_ATTEMPTS, ignore_result=True)
-def sms_deliver(self, *, message_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Send one recorded outbound SMS (safe to run twice); transient failures retry with jitter."""
+@shared_task(autoretry_for=(SmsError,), ignore_result=True, **RETRY)
+def sms_deliver(*, message_id: int) -> None:
+    """Send one recorded outbound SMS (safe to run twice). ``sms_deliver_now`` raises ``SmsError``
+    only when trying again may help."""
     from complaints.sms.services import sms_deliver_now
 
-    try:
-        sms_deliver_now(message_id=message_id)
-    except SmsError as exc:
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    sms_deliver_now(message_id=message_id)
 
 
-@shared_task(bind=True, max_retries=MAX_SEND_ATTEMPTS, ignore_result=True)
-def sms_media_fetch(self, *, attachment_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Download one MMS medium into storage (safe to run twice); Twilio outages retry with jitter."""
-    from complaints.sms.media import MediaUnavailable, media_fetch
+@shared_task(autoretry_for=(MediaUnavailable,), ignore_result=True, **RETRY)
+def sms_media_fetch(*, attachment_id: int) -> None:
+    """Download one MMS medium into storage (safe to run twice); Twilio outages retry."""
+    from complaints.sms.media import media_fetch
 
-    try:
-        media_fetch(attachment_id=attachment_id)
-    except MediaUnavailable as exc:
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    media_fetch(attachment_id=attachment_id)
 
 
 @shared_task(ignore_result=True)
