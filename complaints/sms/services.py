@@ -10,6 +10,7 @@ opted out). Delivery status callbacks only ever move a message forward.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -153,6 +154,19 @@ def _same_number(complainant: Complainant) -> Q:
     if complainant.phone_hash:
         same |= Q(claimed_phone_hash=complainant.phone_hash)
     return same
+
+
+def sms_status_receive(*, fields: Mapping[str, Sequence[str]]) -> bool:
+    """``sms_status_record`` from the posted fields of Twilio's status callback (first values)."""
+
+    def first(name: str) -> str:
+        return (fields.get(name) or [""])[0][:64]
+
+    return sms_status_record(
+        sid=first("MessageSid") or first("SmsSid"),
+        status=first("MessageStatus") or first("SmsStatus"),
+        error_code=first("ErrorCode"),
+    )
 
 
 def complainant_opt_out(*, complainant: Complainant) -> None:

@@ -106,7 +106,7 @@ def spool_replay() -> ReplayResult:
     """Process spooled requests in arrival order; one replay at a time (a lock file). Stops at the
     first database error, keeping that request and the rest for the next run."""
     from complaints.sms.conversation import inbound_receive
-    from complaints.sms.services import sms_status_record
+    from complaints.sms.services import sms_status_receive
 
     folder = spool_dir()
     result = ReplayResult()
@@ -138,12 +138,7 @@ def spool_replay() -> ReplayResult:
                         result.rejected += 1
                         continue
                 else:
-                    first = {name: (values[0] if values else "") for name, values in fields.items()}
-                    sms_status_record(
-                        sid=first.get("MessageSid", "") or first.get("SmsSid", ""),
-                        status=first.get("MessageStatus", "") or first.get("SmsStatus", ""),
-                        error_code=first.get("ErrorCode", ""),
-                    )
+                    sms_status_receive(fields=fields)
             except DATABASE_DOWN:
                 result.pending = len(files) - index
                 logger.warning("spool replay: database still unreachable; %d request(s) kept", result.pending)

@@ -9,6 +9,8 @@ answers. Nothing here waits for the Celery broker: background work goes through 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
@@ -26,7 +28,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from complaints.sms import texts
 from complaints.sms.conversation import in_language, inbound_receive, language_chosen
-from complaints.sms.services import sms_status_record
+from complaints.sms.services import sms_status_receive
 from complaints.sms.signatures import signature_valid
 from complaints.sms.spool import DATABASE_DOWN, spool_append
 
@@ -64,25 +66,35 @@ def signed_fields(request: HttpRequest) -> Fields | HttpResponse:
     return fields
 
 
-@never_cache
-@csrf_exempt
-def inbound(request: HttpRequest) -> HttpResponse:
-    """A worker's SMS: stored, answered with TwiML in one transaction; spooled if the database is down."""
-    fields = signed_fields(request)
-    if isinstance(fields, HttpResponse):
-        return fields
-    try:
-        reply = inbound_receive(fields=fields)
-    except DATABASE_DOWN:
-        return spooled(request, fields)
-    if reply is None:
-        return HttpResponseBadRequest("MessageSid and a phone number in From are required")
-    return twiml(reply)
+Handler = Callable[[Fields], HttpResponse]
 
 
-def spooled(request: HttpRequest, fields: Fields) -> HttpResponse:
-    """Keep the signed request on disk for the replay and answer neutrally (the worker's language is
-    only guessed from the message: the database that knows it is unreachable)."""
+def twilio_webhook(*, neutral_reply: bool) -> Callable[[Handler], Callable[[HttpRequest], HttpResponse]]:
+    """Make ``handler(fields)`` a Twilio webhook: signed fields only, never cached, no CSRF (the
+    signature stands for it), and spooled with an answer when the database is unreachable
+    (``neutral_reply``: tell the worker we got her message)."""
+
+    def decorator(handler: Handler) -> Callable[[HttpRequest], HttpResponse]:
+        @never_cache
+        @csrf_exempt
+        @wraps(handler)
+        def view(request: HttpRequest) -> HttpResponse:
+            fields = signed_fields(request)
+            if isinstance(fields, HttpResponse):
+                return fields
+            try:
+                return handler(fields)
+            except DATABASE_DOWN:
+                return spooled(request, fields, neutral_reply=neutral_reply)
+
+        return view
+
+    return decorator
+
+
+def spooled(request: HttpRequest, fields: Fields, *, neutral_reply: bool) -> HttpResponse:
+    """Keep the signed request on disk for the replay and answer (the worker's language is only
+    guessed from the message: the database that knows it is unreachable)."""
     signature = request.headers.get("X-Twilio-Signature", "")
     try:
         spool_append(path=request.get_full_path(), fields=fields, signature=signature)
@@ -90,29 +102,23 @@ def spooled(request: HttpRequest, fields: Fields) -> HttpResponse:
         # Neither the database nor the disk: a 503 makes Twilio try the fallback URL configured for it.
         logger.exception("database unreachable and the spool cannot be written")
         return HttpResponse("temporarily unavailable", status=503, content_type="text/plain")
-    if request.path.endswith("/status/"):
+    if not neutral_reply:
         return twiml()
     body = (fields.get("Body") or [""])[0]
     return twiml(in_language(language_chosen(body) or "en", texts.received_neutral))
 
 
-@never_cache
-@csrf_exempt
-def status(request: HttpRequest) -> HttpResponse:
+@twilio_webhook(neutral_reply=True)
+def inbound(fields: Fields) -> HttpResponse:
+    """A worker's SMS: stored and answered with TwiML in one transaction."""
+    reply = inbound_receive(fields=fields)
+    if reply is None:
+        return HttpResponseBadRequest("MessageSid and a phone number in From are required")
+    return twiml(reply)
+
+
+@twilio_webhook(neutral_reply=False)
+def status(fields: Fields) -> HttpResponse:
     """Delivery status of an outbound SMS: forward-only, unknown SIDs ignored, 200 whenever signed."""
-    fields = signed_fields(request)
-    if isinstance(fields, HttpResponse):
-        return fields
-
-    def first(name: str) -> str:
-        return (fields.get(name) or [""])[0][:64]
-
-    try:
-        sms_status_record(
-            sid=first("MessageSid") or first("SmsSid"),
-            status=first("MessageStatus") or first("SmsStatus"),
-            error_code=first("ErrorCode"),
-        )
-    except DATABASE_DOWN:
-        return spooled(request, fields)
+    sms_status_receive(fields=fields)
     return twiml()
