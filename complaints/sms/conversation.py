@@ -30,7 +30,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 
 from complaints.choices import OPEN_STATUSES, Channel, DeliveryStatus, Language, MessageKind
@@ -44,7 +43,13 @@ from complaints.services import (
     phone_normalize,
 )
 from complaints.sms import texts
-from complaints.sms.services import complainant_opt_in, complainant_opt_out, complaint_acknowledge_by_sms, sms_send
+from complaints.sms.services import (
+    complainant_opt_in,
+    complainant_opt_out,
+    complainant_same_number,
+    complaint_acknowledge_by_sms,
+    sms_send,
+)
 from complaints.worker_status import status_update_sms
 from wsr.network.models import Worksite
 from wsr.outbox.services import outbox_enqueue_many
@@ -459,10 +464,8 @@ def status_reply(*, complainant: Complainant, rest: str, language: str) -> Outco
     """``STATUS <ref>``: only for this phone's own cases; without a reference, its latest case."""
     reference = normalize_reference(rest)
     # Her own cases, and web cases filed with her number typed in (she only learns their status).
-    owned = Q(complainant=complainant)
-    if complainant.phone_hash:
-        owned |= Q(complainant__claimed_phone_hash=complainant.phone_hash)
-    cases = Complaint.objects.filter(owned).order_by("-received_at")
+    same_number = Complainant.objects.filter(complainant_same_number(complainant))
+    cases = Complaint.objects.filter(complainant__in=same_number).order_by("-received_at")
     complaint = cases.filter(reference=reference).first() if reference else cases.first()
     if complaint is None:
         if not reference:

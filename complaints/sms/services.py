@@ -148,7 +148,7 @@ def sms_status_record(*, sid: str, status: str, error_code: str = "") -> bool:
     return bool(changed)
 
 
-def _same_number(complainant: Complainant) -> Q:
+def complainant_same_number(complainant: Complainant) -> Q:
     """The complainant, and those the web form created with her number typed in."""
     same = Q(pk=complainant.pk)
     if complainant.phone_hash:
@@ -172,14 +172,14 @@ def sms_status_receive(*, fields: Mapping[str, Sequence[str]]) -> bool:
 def complainant_opt_out(*, complainant: Complainant) -> None:
     """The worker asked to stop (or Twilio says she did): no SMS to her number, ever, from any case,
     until she opts back in."""
-    Complainant.objects.filter(_same_number(complainant), opted_out=False).update(
+    Complainant.objects.filter(complainant_same_number(complainant), opted_out=False).update(
         opted_out=True, opted_out_at=timezone.now()
     )
     complainant.opted_out = True
 
 
 def complainant_opt_in(*, complainant: Complainant) -> None:
-    Complainant.objects.filter(_same_number(complainant)).update(opted_out=False, opted_out_at=None)
+    Complainant.objects.filter(complainant_same_number(complainant)).update(opted_out=False, opted_out_at=None)
     complainant.opted_out = False
 
 
