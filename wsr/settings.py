@@ -251,6 +251,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Largest photo a worker may send from /report/ and /track/.
+WEB_UPLOAD_MAX_BYTES = env_int("WEB_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
+# Rates of the public intake pages per client ({"report": "10/h", ...}; complaints/web/throttle.py
+# has the defaults); tests lower them.
+WEB_INTAKE_RATES: dict[str, str] = {}
 MEDIA_URL = "/media/"  # never served publicly; attachments are streamed by permission-checked views
 
 # --- Security -------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ class SmsConversation(models.Model):
     language = models.CharField(max_length=2, choices=Language.choices, blank=True)
     worksite = models.ForeignKey(Worksite, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(blank=True)
-    # [{"message_id": int, "url": str, "content_type": str}]: MMS media to attach once filed.
+    # [{"message_id": int, "url": str, "kind": str (content type)}]: MMS media to attach once filed.
     media = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField()
     last_message_at = models.DateTimeField()

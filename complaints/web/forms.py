@@ -29,7 +29,7 @@ _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b
 
 
 def photo_max_bytes() -> int:
-    return int(getattr(settings, "WEB_UPLOAD_MAX_BYTES", 8 * 1024 * 1024))
+    return settings.WEB_UPLOAD_MAX_BYTES
 
 
 def sniff_photo(head: bytes) -> tuple[str, str] | None:

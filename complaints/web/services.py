@@ -183,8 +183,7 @@ def complaint_create_from_web(
             )
             if photo is not None:
                 attachment_create(complaint=complaint, photo=photo)
-            if complainant is not None and complainant.phone:
-                _acknowledge_by_sms(complaint=complaint)
+            _acknowledge_by_sms(complaint=complaint)  # nothing without a phone
     except IntegrityError as exc:
         if "idempotency_key" not in str(exc):
             raise

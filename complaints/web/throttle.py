@@ -18,7 +18,7 @@ from django_ratelimit.core import is_ratelimited
 
 logger = logging.getLogger(__name__)
 
-# Per client, per window; overridable with the WEB_INTAKE_RATES setting (a dict with these keys).
+# Per client, per window; settings.WEB_INTAKE_RATES overrides any of them.
 DEFAULT_RATES = {
     "report": "10/h",  # complaints filed
     "search": "120/h",  # worksite searches
@@ -35,7 +35,7 @@ def client_key(group: str, request: HttpRequest) -> str:
 
 
 def rate_for(group: str) -> str:
-    return getattr(settings, "WEB_INTAKE_RATES", {}).get(group, DEFAULT_RATES[group])
+    return settings.WEB_INTAKE_RATES.get(group, DEFAULT_RATES[group])
 
 
 def throttled(request: HttpRequest, group: str, *, value: str | None = None) -> bool:

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints.choices import Channel, Language, MessageKind
 from complaints.models import Complaint, Message
-from complaints.services import receipt_code_check, receipt_code_generate
+from complaints.services import normalize_reference, receipt_code_check, receipt_code_generate
 from complaints.web.forms import ComplaintForm, FollowUpForm, TrackForm, WorksiteSearchForm, photo_max_bytes
 from complaints.web.services import (
     complaint_create_from_web,
@@ -210,7 +210,7 @@ def worksite_search(request: HttpRequest) -> HttpResponse:
             results = [
                 dict(row)
                 for row in Worksite.objects.filter(is_active=True)
-                .filter(Q(code__icontains=q.replace(" ", "").replace("-", "")) | Q(name__icontains=q))
+                .filter(Q(code__icontains=normalize_reference(q)) | Q(name__icontains=q))
                 .order_by("code")
                 .values("code", "name")[:WORKSITE_SEARCH_LIMIT]
             ]
