@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -73,6 +74,10 @@ from wsr.network.choices import Role, Standing
 from wsr.network.models import Standard, User, Worksite
 
 # action name -> statuses it starts from
+# What an investigation records, and while which statuses (the case page offers the forms then).
+FINDING_STATUSES = (Status.INVESTIGATING,)
+REMEDY_STATUSES = (Status.INVESTIGATING, Status.RESOLVED)
+
 SOURCES: dict[str, tuple[str, ...]] = {
     "triage": (Status.NEW,),
     "start_investigation": (Status.TRIAGED,),
@@ -239,6 +244,8 @@ def complaint_triage(
         raise ValidationError({"referral_info": "Tell the worker where to get help for a case we do not cover."})
     if not standard.is_active:
         raise ValidationError({"standard": "This standard is no longer in the code of conduct."})
+    if worksite is not None and not worksite.is_active:
+        raise ValidationError({"worksite": "This worksite is no longer in the program."})
     if scope == Scope.IN_SCOPE and worksite is None and complaint.worksite_id is None:
         raise ValidationError({"worksite": "An in-scope case needs its worksite."})
     _check_assignee(actor=actor, assignee=assignee)
@@ -476,7 +483,7 @@ def finding_record(
     """
     with transaction.atomic():
         locked = _locked(complaint=complaint, actor=actor)
-        if locked.status != Status.INVESTIGATING:
+        if locked.status not in FINDING_STATUSES:
             raise IllegalTransition(action="record a finding on", status=locked.status)
         finding = Finding.objects.create(
             complaint=locked, standard=standard, substantiated=substantiated, notes=(notes or "").strip(),
@@ -516,7 +523,7 @@ def remedy_record(
         raise ValidationError({"finding": "This finding belongs to another case."})
     with transaction.atomic():
         locked = _locked(complaint=complaint, actor=actor)
-        if locked.status not in (Status.INVESTIGATING, Status.RESOLVED):
+        if locked.status not in REMEDY_STATUSES:
             raise IllegalTransition(action="record a remedy on", status=locked.status)
         remedy = Remedy.objects.create(
             complaint=locked, finding=finding, kind=kind, description=(description or "").strip(), amount=amount,
@@ -684,18 +691,25 @@ def supplier_suspension_reject(*, proposal: SuspensionProposal, actor: User, rea
 # --- Redacted summary for the supplier ------------------------------------------------------------
 
 
-def complaint_summary_draft(*, complaint: Complaint) -> str:
+def complaint_summary_draft(
+    *, complaint: Complaint, findings: Sequence[Finding] | None = None, remedies: Sequence[Remedy] | None = None
+) -> str:
     """A starting text for the supplier summary: worksite, standard, outcome, findings and remedies.
-    It never quotes the worker, and never holds her identity or the case reference."""
+    It never quotes the worker, and never holds her identity or the case reference. Pass the case's
+    ``findings`` (standard loaded) and ``remedies`` if already read, to save their queries."""
     lines = []
     where = complaint.worksite.name if complaint.worksite_id else "one of your worksites"  # type: ignore[union-attr]
     about = complaint.standard.title if complaint.standard_id else "the code of conduct"  # type: ignore[union-attr]
     lines.append(f"The monitor received a worker complaint concerning {where}, under: {about}.")
     lines.append(f"Current status: {Status(complaint.status).label}.")
-    for finding in complaint.findings.select_related("standard"):
+    if findings is None:
+        findings = list(complaint.findings.select_related("standard"))
+    if remedies is None:
+        remedies = list(complaint.remedies.all())
+    for finding in findings:
         verdict = "substantiated" if finding.substantiated else "not substantiated"
         lines.append(f"Finding — {finding.standard.title}: {verdict}.")
-    for remedy in complaint.remedies.all():
+    for remedy in remedies:
         text = f"Remedy required — {remedy.get_kind_display()}"
         if remedy.amount is not None:
             text += f": {remedy.amount} {remedy.currency}"
@@ -760,10 +774,7 @@ def complaint_summary_share(*, complaint: Complaint, actor: User, summary: str) 
 
 
 def case_path(reference: str) -> str:
-    """The monitor's case page for ``reference`` (``/monitor/cases/<reference>/`` if not routed yet)."""
-    from django.urls import NoReverseMatch, reverse
+    """The monitor's case page for ``reference``."""
+    from django.urls import reverse
 
-    try:
-        return reverse("complaints:case", kwargs={"reference": reference})
-    except NoReverseMatch:
-        return f"/monitor/cases/{reference}/"
+    return reverse("complaints:case", kwargs={"reference": reference})

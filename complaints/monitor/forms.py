@@ -14,6 +14,7 @@ from complaints.choices import Channel, Language, RemedyKind, Scope, Status
 from complaints.models.case import REFERENCE_LENGTH
 from complaints.permissions import CASE_ROLES, is_lead
 from complaints.reply_templates import reply_template_choices, reply_template_text
+from complaints.services import normalize_reference
 from wsr.network.choices import Severity
 from wsr.network.models import Standard, User, Worksite
 
@@ -111,10 +112,6 @@ def case_workers(actor: Any) -> list[User]:
     return list(workers.distinct().order_by("username"))
 
 
-def _user_label(user: User) -> str:
-    return user.get_full_name() or user.username
-
-
 class StandardChoiceMixin:
     """A ``standard`` select built from the standards the page already loaded (no query to render)."""
 
@@ -139,7 +136,7 @@ class AssigneeChoiceMixin:
 
     def _set_workers(self, workers: list[User], empty: str) -> None:
         self.workers = {u.username: u for u in workers}
-        self.fields["assignee"].choices = [("", empty)] + [(u.username, _user_label(u)) for u in workers]  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = [("", empty)] + [(u.username, u.display_name) for u in workers]  # type: ignore[attr-defined]
 
     def clean_assignee(self) -> User | None:
         return self.workers.get(self.cleaned_data.get("assignee") or "")
@@ -166,7 +163,7 @@ class TriageForm(StandardChoiceMixin, AssigneeChoiceMixin, BootstrapForm):
         self._set_workers(workers, "Nobody yet")
 
     def clean_worksite(self) -> Worksite | None:
-        code = (self.cleaned_data.get("worksite") or "").strip().upper()
+        code = normalize_reference(self.cleaned_data.get("worksite") or "")
         if not code:
             return None
         worksite = Worksite.objects.filter(code=code).first()

@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -33,11 +32,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import workflow
-from complaints.choices import OPEN_STATUSES, Channel, EventKind, Language, RemedyKind, Status
+from complaints.choices import (
+    OPEN_STATUSES,
+    Channel,
+    DeadlineKind,
+    DeliveryStatus,
+    EventKind,
+    Language,
+    RemedyKind,
+    Status,
+)
 from complaints.models import Complaint, Event
 from complaints.monitor import forms as f
 from complaints.permissions import ALL_CASES_ROLES, CASE_ROLES, access_complaint, is_lead
-from complaints.reply_templates import reply_template_choices, reply_template_text
+from complaints.reply_templates import reply_template_text
 from complaints.selectors import (
     CaseView,
     QueueFilters,
@@ -53,10 +61,6 @@ from wsr.network.auth import staff_required
 from wsr.network.models import Standard, User
 
 ACCESS_LOG_PAGE_SIZE = 100
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _active_standards() -> list[Standard]:
@@ -75,7 +79,6 @@ def _filter_initial(filters: QueueFilters) -> dict[str, Any]:
     else:
         initial["status"] = "open"
     initial["overdue"] = filters.overdue
-    initial["supplier"] = str(filters.supplier) if filters.supplier else ""
     return initial
 
 
@@ -93,7 +96,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = complaint_queue(user=user, filters=filters)
     params = filters.as_params()
     context: dict[str, Any] = {
-        "page": page,
         "rows": page.rows,
         "now": page.now,
         "filters": filters,
@@ -101,11 +103,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         "next_query": _query(params, cursor=page.next_cursor) if page.next_cursor else "",
         "is_first_page": not filters.cursor,
     }
-    if _is_htmx(request):
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         response = render(request, "complaints/monitor/_queue_results.html", context)
     else:
         context["form"] = f.QueueFilterForm(initial=_filter_initial(filters), standards=_active_standards())
-        context["pending_proposals"] = pending_suspension_proposals(user=user).count() if is_lead(user) else 0
+        context["pending_proposals"] = pending_suspension_proposals(user=user).count()
         response = render(request, "complaints/monitor/queue.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -143,25 +145,24 @@ def queue_counts(request: HttpRequest) -> HttpResponse:
 # --- Case page ------------------------------------------------------------------------------------
 
 DEADLINES = (
-    ("Acknowledge", "acknowledge_due", "acknowledged_at", Status.NEW),
-    ("Start investigation", "investigate_due", "investigation_started_at", Status.TRIAGED),
-    ("Resolve", "resolve_due", "resolved_at", Status.INVESTIGATING),
+    (DeadlineKind.ACKNOWLEDGE, "acknowledge_due", "acknowledged_at", Status.NEW),
+    (DeadlineKind.INVESTIGATE, "investigate_due", "investigation_started_at", Status.TRIAGED),
+    (DeadlineKind.RESOLVE, "resolve_due", "resolved_at", Status.INVESTIGATING),
 )
 
 
 def _deadlines(complaint: Complaint, now: datetime) -> list[dict[str, Any]]:
     rows = []
-    for label, due_field, done_field, stage in DEADLINES:
+    for kind, due_field, done_field, stage in DEADLINES:
         due = getattr(complaint, due_field)
         done = getattr(complaint, done_field)
         current = complaint.status == stage
         rows.append(
             {
-                "label": label,
+                "label": kind.label,
                 "due": due,
                 "done_at": done,
                 "current": current,
-                "overdue": bool(due and current and due <= now),
                 "late": bool(due and done and done > due),
             }
         )
@@ -173,7 +174,7 @@ def _describe_events(events: list[Event]) -> None:
     assignee_ids = {e.data.get("assignee") for e in events if e.kind == EventKind.ASSIGNED} - {None}
     names = {}
     if assignee_ids:
-        names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=assignee_ids)}
+        names = {u.pk: u.display_name for u in User.objects.filter(pk__in=assignee_ids)}
     remedy_labels = dict(RemedyKind.choices)
     channels, languages = dict(Channel.choices), dict(Language.choices)
     for event in events:
@@ -248,7 +249,10 @@ def _remedy_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
 def _share_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
     initial = {}
     if data is None:
-        initial["summary"] = workflow.complaint_summary_draft(complaint=ctx.view.complaint)
+        view = ctx.view
+        initial["summary"] = workflow.complaint_summary_draft(
+            complaint=view.complaint, findings=view.findings, remedies=view.remedies
+        )
     return f.ShareForm(data, initial=initial)
 
 
@@ -263,7 +267,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _do_reply(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
     message = workflow.complaint_reply(complaint=view.complaint, author=_actor(request), body=data["body"])
-    if message.delivery_status == "suppressed":
+    if message.delivery_status == DeliveryStatus.SUPPRESSED:
         return "Reply recorded, but not sent: the worker opted out of SMS."
     return "Reply recorded; it goes out by SMS in a moment."
 
@@ -409,7 +413,6 @@ ACTIONS: dict[str, CaseAction] = {
     "confirm_suspension": CaseAction(_plain(f.ProposalForm), _do_confirm, "proposals"),
     "reject_suspension": CaseAction(_plain(f.ProposalForm), _do_reject, "proposals"),
 }
-WORKFLOW_ACTIONS = ("start_investigation", "resolve", "mark_not_substantiated", "refer", "close", "reopen")
 
 
 def _case_context(
@@ -440,11 +443,9 @@ def _case_context(
         "workflow_actions": [(name, workflow.ACTION_LABELS[name], forms[name]) for name in actions if name != "triage"],
         # Triage sets the assignee itself; afterwards a separate form changes it.
         "can_assign": complaint.status not in (Status.NEW, Status.CLOSED) and bool(ctx.workers),
-        "can_record_finding": complaint.status == Status.INVESTIGATING,
-        "can_record_remedy": complaint.status in (Status.INVESTIGATING, Status.RESOLVED),
-        "is_open": complaint.status in OPEN_STATUSES,
+        "can_record_finding": complaint.status in workflow.FINDING_STATUSES,
+        "can_record_remedy": complaint.status in workflow.REMEDY_STATUSES,
         "reveal_form": f.RevealForm(auto_id="id_reveal_%s"),
-        "reply_templates": reply_template_choices(),
     }
 
 
@@ -458,7 +459,7 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _case_url(complaint: Complaint, anchor: str = "") -> str:
-    url = reverse("complaints:case", kwargs={"reference": complaint.reference})
+    url = workflow.case_path(complaint.reference)
     return f"{url}#{anchor}" if anchor else url
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from complaints.selectors import supplier_shared_summaries
@@ -17,6 +18,7 @@ from wsr.network.choices import Role
 PAGE_SIZE = 100
 
 
+@never_cache
 @require_GET
 @staff_required([Role.SUPPLIER_USER])
 def shared_summaries(request: HttpRequest) -> HttpResponse:

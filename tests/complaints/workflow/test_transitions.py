@@ -283,3 +283,13 @@ def test_two_people_closing_and_reopening_at_once_leave_one_consistent_outcome(w
     )
     assert sorted(type(r).__name__ for r in results) == ["Complaint", "IllegalTransition"]
     assert Event.objects.filter(complaint=complaint, to_status=Status.CLOSED).count() == 1
+
+
+def test_triage_refuses_a_worksite_that_left_the_program(world, standards, make_case):
+    complaint = make_case(status=Status.NEW, standard=None)
+    world.worksite_b.is_active = False
+    world.worksite_b.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError):
+        workflow.complaint_triage(
+            complaint=complaint, actor=world.lead, standard=standards["W-1"], worksite=world.worksite_b
+        )
