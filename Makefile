@@ -36,6 +36,7 @@ test: install
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m wsr.devstack exec $(VENV)/bin/mypy wsr complaints audits buyers
 	$(PY) -m wsr.devstack exec $(PY) manage.py check --fail-level WARNING
 	$(PY) -m wsr.devstack exec $(PY) manage.py makemigrations --check --dry-run
