@@ -15,6 +15,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.browser import SCREENSHOTS, chromium_or_skip
 from wsr.network import services
 from wsr.network.auth import needs_second_factor
 from wsr.network.choices import OrganizationKind, Role
@@ -75,6 +76,16 @@ def _static_files_without_collectstatic(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Path of the Chromium a browser test drives (tests/browser.py); skips the test without one."""
+    path = chromium_or_skip()
+    # Playwright's sync API runs an event loop in the test's thread; the ORM calls stay synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def make_user(

@@ -1,6 +1,6 @@
 """An investigator signs in with password and TOTP, finds a case by search on /monitor/, replies to the
 worker from a template, triages, starts the investigation, records a finding and resolves the case.
-Drives Debian's Chromium through Playwright with JavaScript on (htmx); fails (never skips) without it."""
+Drives Chromium through Playwright with JavaScript on (htmx); tests/browser.py says which."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 from complaints.choices import MessageKind, Status
 from complaints.models import Complaint
 from complaints.reply_templates import reply_template_text
-from tests.complaints.web.test_browser_report import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.browser import CHROMIUM_ARGS, SCREENSHOTS
 from tests.conftest import PASSWORD
 
 
@@ -30,10 +30,7 @@ def current_token(device: TOTPDevice) -> str:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_investigator_finds_replies_triages_and_resolves_a_case(world, make_case, worker, live_server, monkeypatch):
-    assert Path(CHROMIUM).exists(), "Chromium is required: apt-get install -y chromium fonts-noto-core"
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_investigator_finds_replies_triages_and_resolves_a_case(chromium, world, make_case, worker, live_server):
     complaint = make_case(
         status=Status.NEW, complainant=worker, description="El capataz se quedó con nuestros pasaportes."
     )
@@ -44,7 +41,7 @@ def test_investigator_finds_replies_triages_and_resolves_a_case(world, make_case
     device = TOTPDevice.objects.create(user=world.investigator, name="phone", confirmed=True)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             errors: list[str] = []

@@ -1,38 +1,25 @@
 """A worker files a complaint in Bengali on a phone-sized Chromium with JavaScript off, then follows
-it on /track/. Drives Debian's Chromium through Playwright; fails (never skips) without it."""
+it on /track/. Drives Chromium through Playwright (tests/browser.py says which, and what happens without one)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from complaints.choices import Channel
 from complaints.models import Complaint
+from tests.browser import CHROMIUM_ARGS, SCREENSHOTS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 DESCRIPTION = "সুপারভাইজার দুই সপ্তাহের ওভারটাইমের টাকা দেয়নি।"
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_worker_files_and_tracks_a_complaint_in_bengali_with_javascript_off(world, live_server, monkeypatch):
-    assert Path(CHROMIUM).exists(), "Chromium is required: apt-get install -y chromium fonts-noto-core"
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_worker_files_and_tracks_a_complaint_in_bengali_with_javascript_off(chromium, world, live_server):
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(
                 java_script_enabled=False, viewport={"width": 390, "height": 844}, locale="bn-BD"
