@@ -33,7 +33,9 @@ def conversation_language(phone: Phone) -> str:
 
 
 @pytest.mark.parametrize("greeting", ["hello", "Hi!", "Good morning", "Hola, buenos días", "Bonjou", "নমস্কার"])
-def test_a_first_message_that_is_only_a_greeting_gets_the_language_menu(world: Any, phone: Phone, greeting: str) -> None:
+def test_a_first_message_that_is_only_a_greeting_gets_the_language_menu(
+    world: Any, phone: Phone, greeting: str
+) -> None:
     assert phone.send(greeting) == texts.LANGUAGE_MENU
     assert conversation_language(phone) == ""
 

@@ -3,8 +3,6 @@ it on /track/. Drives Chromium through Playwright (tests/browser.py says which, 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import sync_playwright
 

@@ -118,7 +118,9 @@ def test_a_request_with_a_host_we_do_not_serve_gets_a_bad_request_page():
 
 
 # No database marker: pytest-django refuses every query here, as a dead database would.
-@pytest.mark.parametrize(("accept", "lang", "text"), [("en", "en", "Something went wrong"), ("bn-BD", "bn", "কিছু একটা ভুল হয়েছে")])
+@pytest.mark.parametrize(
+    ("accept", "lang", "text"), [("en", "en", "Something went wrong"), ("bn-BD", "bn", "কিছু একটা ভুল হয়েছে")]
+)
 def test_the_server_error_page_renders_without_a_database(error_urls, accept, lang, text):
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=accept)
     client.cookies["sessionid"] = "a-signed-in-session"  # reading it would need the database

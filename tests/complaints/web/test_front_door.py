@@ -26,7 +26,9 @@ def _hotline(settings) -> None:
     settings.PUBLIC_HOTLINE_NUMBER = "+18135550100"
 
 
-@pytest.mark.parametrize(("accept", "lang"), [("en-US,en;q=0.9", "en"), ("es-MX,es;q=0.9", "es"), ("ht", "ht"), ("bn-BD,bn;q=0.8", "bn")])
+@pytest.mark.parametrize(
+    ("accept", "lang"), [("en-US,en;q=0.9", "en"), ("es-MX,es;q=0.9", "es"), ("ht", "ht"), ("bn-BD,bn;q=0.8", "bn")]
+)
 def test_a_visitor_gets_the_front_door_in_her_phones_language(accept, lang):
     response = Client().get("/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 200
