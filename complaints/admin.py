@@ -1,7 +1,7 @@
 """Admin pages for cases: read-mostly. Complainant phone and name are never shown here.
 
 Status changes go through the monitor workspace (``complaints.workflow``) so that every one is
-checked and leaves an event; the admin shows cases, events, escalations and the identity access log
+checked and leaves an event; the admin shows cases, events and the identity access log (deadlines: ``wsr.deadlines``)
 without letting anyone edit them. Identities are revealed only on the case page, with a reason.
 """
 
@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from complaints.models import (
     Complainant,
     Complaint,
-    Escalation,
     Event,
     Finding,
     IdentityAccess,
@@ -74,13 +73,6 @@ class ComplaintAdmin(ReadOnlyAdmin):
     exclude = ["complainant", "receipt_code_hash", "search_vector", "idempotency_key"]
     inlines = [EventInline]
     show_full_result_count = False
-
-
-@admin.register(Escalation)
-class EscalationAdmin(ReadOnlyAdmin):
-    list_display = ["complaint", "kind", "due_at", "escalated_at"]
-    list_filter = ["kind"]
-    list_select_related = ["complaint"]
 
 
 @admin.register(IdentityAccess)

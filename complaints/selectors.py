@@ -54,10 +54,11 @@ from complaints.models import (
     SuspensionProposal,
 )
 from complaints.models.case import SEVERITY_RANK
-from complaints.permissions import access_complaint, is_lead
+from complaints.permissions import access_complaint
 from complaints.services import normalize_reference
 from wsr.network.choices import OrganizationKind, Role, Severity
 from wsr.network.models import Organization, SupplyRelationship
+from wsr.network.roles import is_lead
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100

@@ -49,7 +49,6 @@ from django.utils import timezone
 
 from complaints.choices import (
     OUTCOME_STATUSES,
-    DeadlineKind,
     EventKind,
     MessageKind,
     ProposalStatus,
@@ -57,9 +56,9 @@ from complaints.choices import (
     Scope,
     Status,
 )
+from complaints.escalation import complaint_deadlines_sync
 from complaints.models import (
     Complaint,
-    Escalation,
     Finding,
     IdentityAccess,
     Message,
@@ -67,11 +66,12 @@ from complaints.models import (
     SupplierShare,
     SuspensionProposal,
 )
-from complaints.permissions import can_work_cases, is_lead
 from complaints.services import complaint_search_refresh, deadlines_for, event_record
 from complaints.worker_status import status_update_sms
-from wsr.network.choices import Role, Standing
+from wsr.network.choices import Standing
 from wsr.network.models import Standard, User, Worksite
+from wsr.network.roles import can_work_cases, is_lead
+from wsr.network.selectors import monitor_leads, supplier_users
 
 # action name -> statuses it starts from
 # What an investigation records, and while which statuses (the case page offers the forms then).
@@ -173,6 +173,13 @@ def _reload(complaint: Complaint) -> Complaint:
     return complaint
 
 
+def _moved(complaint: Complaint) -> Complaint:
+    """After a transition: refresh the caller's instance and register the deadlines it owes now."""
+    _reload(complaint)
+    complaint_deadlines_sync(complaints=[complaint])
+    return complaint
+
+
 def _require_reason(reason: str, *, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
@@ -264,7 +271,7 @@ def complaint_triage(
         fields["assignee"] = assignee
     with transaction.atomic():
         source = _guarded_update(complaint=complaint, actor=actor, action="triage", **fields)
-        _reload(complaint)
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.TRIAGED, actor=actor, from_status=source, to_status=Status.TRIAGED,
             data={"standard": standard.code, "severity": standard.severity, "scope": scope,
@@ -311,7 +318,7 @@ def complaint_start_investigation(*, complaint: Complaint, actor: User, reason: 
             complaint=complaint, actor=actor, action="start_investigation",
             investigation_started_at=timezone.now(), assignee_id=Coalesce(F("assignee_id"), Value(actor.pk)),
         )  # fmt: skip
-        _reload(complaint)
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=Status.INVESTIGATING, reason=reason.strip(),
@@ -320,9 +327,23 @@ def complaint_start_investigation(*, complaint: Complaint, actor: User, reason: 
 
 
 def _conclude(*, complaint: Complaint, actor: User, action: str, reason: str) -> Complaint:
+    """investigating → resolved (needs a substantiated finding) or not_substantiated (refused with one).
+
+    Row lock: the case is locked before its status and findings are read, and ``finding_record``
+    takes the same lock, so no finding can slip in between the check and the move.
+    """
     with transaction.atomic():
-        source = _guarded_update(complaint=complaint, actor=actor, action=action, resolved_at=timezone.now())
-        _reload(complaint)
+        locked = _locked(complaint=complaint, actor=actor, action=action)
+        substantiated = locked.findings.filter(substantiated=True).exists()
+        if action == "resolve" and not substantiated:
+            raise ValidationError({"findings": "Record a substantiated finding before resolving the case."})
+        if action == "mark_not_substantiated" and substantiated:
+            raise ValidationError({"findings": "A finding is substantiated: resolve the case instead."})
+        source = locked.status
+        locked.status = TARGETS[action]
+        locked.resolved_at = timezone.now()
+        locked.save(update_fields=["status", "resolved_at", "updated_at"])
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=TARGETS[action], reason=reason.strip(),
@@ -333,23 +354,15 @@ def _conclude(*, complaint: Complaint, actor: User, action: str, reason: str) ->
 
 def complaint_resolve(*, complaint: Complaint, actor: User, reason: str = "") -> Complaint:
     """investigating → resolved: a violation was found and remedied. Needs a substantiated finding.
-    Tells the worker.
-
-    Guarded update on ``status = 'investigating'``.
+    Tells the worker. Row lock (see ``_conclude``).
     """
-    if not complaint.findings.filter(substantiated=True).exists():
-        raise ValidationError({"findings": "Record a substantiated finding before resolving the case."})
     return _conclude(complaint=complaint, actor=actor, action="resolve", reason=reason)
 
 
 def complaint_mark_not_substantiated(*, complaint: Complaint, actor: User, reason: str = "") -> Complaint:
     """investigating → not_substantiated: the complaint could not be confirmed. Refused if a finding
-    is substantiated. Tells the worker.
-
-    Guarded update on ``status = 'investigating'``.
+    is substantiated. Tells the worker. Row lock (see ``_conclude``).
     """
-    if complaint.findings.filter(substantiated=True).exists():
-        raise ValidationError({"findings": "A finding is substantiated: resolve the case instead."})
     return _conclude(complaint=complaint, actor=actor, action="mark_not_substantiated", reason=reason)
 
 
@@ -369,7 +382,7 @@ def complaint_refer(*, complaint: Complaint, actor: User, referral_info: str = "
         locked.referral_info = info
         locked.resolved_at = timezone.now()
         locked.save(update_fields=["status", "referral_info", "resolved_at", "updated_at"])
-        _reload(complaint)
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=Status.REFERRED, reason=reason.strip(),
@@ -392,7 +405,7 @@ def complaint_close(*, complaint: Complaint, actor: User, reason: str = "") -> C
         locked.status = Status.CLOSED
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closed_at", "updated_at"])
-        _reload(complaint)
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=Status.CLOSED, reason=reason.strip(),
@@ -405,7 +418,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User, reason: str) -> Compl
     """resolved | not_substantiated | referred | closed → investigating, with a stated reason.
 
     The case gets a fresh resolve deadline (counted from now), which may escalate once again.
-    Row lock (four source statuses; the old resolve escalation is cleared under the lock).
+    Row lock (four source statuses).
     """
     reason = _require_reason(reason)
     with transaction.atomic():
@@ -423,8 +436,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User, reason: str) -> Compl
             update_fields=["status", "resolved_at", "closed_at", "investigation_started_at", "acknowledged_at",
                            "resolve_due", "updated_at"]
         )  # fmt: skip
-        Escalation.objects.filter(complaint=locked, kind=DeadlineKind.RESOLVE).delete()
-        _reload(complaint)
+        _moved(complaint)  # the new resolve deadline is registered afresh: it may escalate again
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=Status.INVESTIGATING, reason=reason, data={"reopened": True},
@@ -602,12 +614,6 @@ def complainant_identity_reveal(*, complaint: Complaint, user: User, reason: str
 # --- Market consequence ---------------------------------------------------------------------------
 
 
-def _leads() -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, memberships__is_active=True, memberships__role=Role.MONITOR_LEAD).distinct()
-    )
-
-
 def supplier_suspension_propose(*, complaint: Complaint, finding: Finding, actor: User | None) -> SuspensionProposal:
     """Propose suspending the case's supplier after a substantiated zero-tolerance finding, and tell
     the leads (in-app and e-mail). Idempotent per finding (unique constraint)."""
@@ -623,7 +629,7 @@ def supplier_suspension_propose(*, complaint: Complaint, finding: Finding, actor
             data={"proposal": proposal.pk, "supplier": str(supplier.uuid), "to_standing": Standing.SUSPENDED},
         )  # fmt: skip
         notify_users(
-            users=_leads(),
+            users=monitor_leads(),
             subject=f"Suspension proposed: {supplier.name}",
             body=f"A substantiated zero-tolerance finding ({finding.standard.title}) in case {complaint.reference} "
             f"proposes suspending {supplier.name}. Confirm or reject it on the case page.",
@@ -761,11 +767,11 @@ def complaint_summary_share(*, complaint: Complaint, actor: User, summary: str) 
             shared_by=actor,
         )
         event_record(complaint=complaint, kind=EventKind.SHARED, actor=actor, data={"share": str(share.uuid)})
-        from wsr.network.services import notify_users, supplier_users_of
+        from wsr.network.services import notify_users
 
         # Nothing from the case in the notice: the summary itself is behind the supplier's sign-in.
         notify_users(
-            users=supplier_users_of(supplier=share.supplier),
+            users=supplier_users(supplier=share.supplier),
             subject="The monitor shared a complaint summary with you",
             body="Read it and tell the monitor what you will do about it.",
             url="/supplier/summaries/",

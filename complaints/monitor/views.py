@@ -33,9 +33,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints import workflow
 from complaints.choices import (
+    DEADLINE_STAGES,
     OPEN_STATUSES,
     Channel,
-    DeadlineKind,
     DeliveryStatus,
     EventKind,
     Language,
@@ -44,7 +44,7 @@ from complaints.choices import (
 )
 from complaints.models import Complaint, Event
 from complaints.monitor import forms as f
-from complaints.permissions import ALL_CASES_ROLES, CASE_ROLES, access_complaint, is_lead
+from complaints.permissions import access_complaint
 from complaints.reply_templates import reply_template_text
 from complaints.selectors import (
     CaseView,
@@ -59,6 +59,7 @@ from complaints.selectors import (
 from complaints.services import normalize_reference
 from wsr.network.auth import staff_required
 from wsr.network.models import Standard, User
+from wsr.network.roles import CASE_ROLES, LEAD_ROLES, is_lead
 
 ACCESS_LOG_PAGE_SIZE = 100
 
@@ -144,25 +145,18 @@ def queue_counts(request: HttpRequest) -> HttpResponse:
 
 # --- Case page ------------------------------------------------------------------------------------
 
-DEADLINES = (
-    (DeadlineKind.ACKNOWLEDGE, "acknowledge_due", "acknowledged_at", Status.NEW),
-    (DeadlineKind.INVESTIGATE, "investigate_due", "investigation_started_at", Status.TRIAGED),
-    (DeadlineKind.RESOLVE, "resolve_due", "resolved_at", Status.INVESTIGATING),
-)
-
 
 def _deadlines(complaint: Complaint, now: datetime) -> list[dict[str, Any]]:
     rows = []
-    for kind, due_field, done_field, stage in DEADLINES:
-        due = getattr(complaint, due_field)
-        done = getattr(complaint, done_field)
-        current = complaint.status == stage
+    for stage in DEADLINE_STAGES:
+        due = getattr(complaint, stage.due)
+        done = getattr(complaint, stage.done)
         rows.append(
             {
-                "label": kind.label,
+                "label": stage.kind.label,
                 "due": due,
                 "done_at": done,
-                "current": current,
+                "current": complaint.status == stage.current_in,
                 "late": bool(due and done and done > due),
             }
         )
@@ -582,7 +576,7 @@ def attachment(request: HttpRequest, reference: str, uuid: str) -> HttpResponse:
 
 
 @never_cache
-@staff_required(ALL_CASES_ROLES)
+@staff_required(LEAD_ROLES)
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     """``/monitor/access-log/``: every identity reveal, newest first (monitor lead and admin)."""
@@ -592,7 +586,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@staff_required(ALL_CASES_ROLES)
+@staff_required(LEAD_ROLES)
 @require_GET
 def proposals(request: HttpRequest) -> HttpResponse:
     """``/monitor/proposals/``: supplier suspensions awaiting the lead's decision."""

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from wsr.network import permissions
-from wsr.network.choices import ROLES_BY_KIND, OrganizationKind, Role, Standing
+from wsr.network.choices import OrganizationKind, Role, Standing
 from wsr.network.models import (
     WORKSITE_CODE_LETTERS,
     Membership,
@@ -26,6 +26,8 @@ from wsr.network.models import (
     User,
     Worksite,
 )
+from wsr.network.roles import ROLES_BY_KIND
+from wsr.network.selectors import buyer_users_sourcing_from
 from wsr.outbox.services import outbox_enqueue_many
 
 
@@ -105,31 +107,6 @@ def notify_users(*, users: Iterable[User], subject: str, body: str, url: str = "
     return notifications
 
 
-def buyer_users_of_supplier(*, supplier: Supplier) -> list[User]:
-    """Active buyer users of every buyer with an active supply relationship to ``supplier``."""
-    buyers = SupplyRelationship.objects.active().filter(supplier=supplier).values("buyer_id")
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__role=Role.BUYER_USER,
-            memberships__organization__in=buyers,
-        ).distinct()
-    )
-
-
-def supplier_users_of(*, supplier: Supplier) -> list[User]:
-    """Active supplier users of ``supplier``'s organization."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__role=Role.SUPPLIER_USER,
-            memberships__organization=supplier.organization_id,
-        ).distinct()
-    )
-
-
 def supplier_standing_change(
     *, supplier: Supplier, to_standing: str, actor: User | None, reason: str
 ) -> StandingChange | None:
@@ -149,7 +126,7 @@ def supplier_standing_change(
         locked.standing_changed_at = change.changed_at
         locked.save(update_fields=["standing", "standing_changed_at"])
         notify_users(
-            users=buyer_users_of_supplier(supplier=locked),
+            users=buyer_users_sourcing_from(supplier=locked),
             subject=f"{locked.name}: standing is now {Standing(to_standing).label}",
             body=f"{locked.name} moved from {Standing(change.from_standing).label} to "
             f"{Standing(to_standing).label}.\n\nReason: {reason}",
