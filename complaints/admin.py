@@ -13,15 +13,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from complaints.models import (
+    CaseFinding,
     Complainant,
     Complaint,
     Event,
-    Finding,
     IdentityAccess,
     Remedy,
     SmsConversation,
     SupplierShare,
-    SuspensionProposal,
 )
 
 
@@ -82,7 +81,7 @@ class IdentityAccessAdmin(ReadOnlyAdmin):
     search_fields = ["complaint__reference", "user__username"]
 
 
-@admin.register(Finding)
+@admin.register(CaseFinding)
 class FindingAdmin(ReadOnlyAdmin):
     list_display = ["complaint", "standard", "substantiated", "created_at"]
     list_select_related = ["complaint", "standard"]
@@ -93,13 +92,6 @@ class RemedyAdmin(ReadOnlyAdmin):
     list_display = ["complaint", "kind", "amount", "currency", "due_on", "verified"]
     list_filter = ["kind", "verified"]
     list_select_related = ["complaint"]
-
-
-@admin.register(SuspensionProposal)
-class SuspensionProposalAdmin(ReadOnlyAdmin):
-    list_display = ["supplier", "status", "proposed_at", "decided_by", "decided_at"]
-    list_filter = ["status"]
-    list_select_related = ["supplier__organization", "decided_by"]
 
 
 @admin.register(SupplierShare)

@@ -119,7 +119,5 @@ class RemedyKind(models.TextChoices):
     POLICY_CHANGE = "policy_change", _("Policy change")
 
 
-class ProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Pending the lead's decision")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
+# The ``origin`` of standing proposals made by a case's substantiated zero-tolerance finding.
+FINDING_ORIGIN = "complaints.finding"

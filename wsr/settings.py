@@ -340,7 +340,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" or "kind"; name their enums after what they are.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "complaints.choices.Status",
-        "ProposalStatusEnum": "complaints.choices.ProposalStatus",
+        "ProposalStatusEnum": "wsr.network.choices.ProposalStatus",
+        "StandingEnum": "wsr.network.choices.Standing",
         "RemedyKindEnum": "complaints.choices.RemedyKind",
         "WorksiteKindEnum": "wsr.network.choices.WorksiteKind",
     },

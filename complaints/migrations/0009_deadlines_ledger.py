@@ -19,7 +19,8 @@ def _copy_sql() -> str:
         parts.append(
             f"""
             INSERT INTO deadlines_deadline (kind, object_id, due_at, escalated_at, created_at)
-            SELECT 'complaints.{kind}', c.id, c.{due}, GREATEST(e.escalated_at, c.{due}), now()
+            SELECT 'complaints.{kind}', c.id, c.{due},
+                CASE WHEN e.escalated_at IS NULL THEN NULL ELSE GREATEST(e.escalated_at, c.{due}) END, now()
             FROM complaints_complaint c
             LEFT JOIN complaints_escalation e ON e.complaint_id = c.id AND e.kind = '{kind}'
             WHERE c.status IN ({statuses}) AND c.{done} IS NULL AND c.{due} IS NOT NULL;

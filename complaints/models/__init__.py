@@ -8,25 +8,24 @@ from complaints.models.case import (
     IdentityAccess,
     Message,
 )
-from complaints.models.investigation import Finding, Remedy, SupplierShare, SuspensionProposal
+from complaints.models.investigation import CaseFinding, Remedy, SupplierShare
 from complaints.models.sms import ConversationStep, SmsConversation
 
-from complaints.models.history import ComplaintHistory, FindingHistory, RemedyHistory  # isort: skip
+from complaints.models.history import ComplaintHistory, CaseFindingHistory, RemedyHistory  # isort: skip
 
 __all__ = [
     "Attachment",
+    "CaseFinding",
+    "CaseFindingHistory",
     "Complainant",
     "Complaint",
     "ComplaintHistory",
     "ConversationStep",
     "Event",
-    "Finding",
-    "FindingHistory",
     "IdentityAccess",
     "Message",
     "Remedy",
     "RemedyHistory",
     "SmsConversation",
     "SupplierShare",
-    "SuspensionProposal",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pghistory
 
 from complaints.models.case import Complaint
-from complaints.models.investigation import Finding, Remedy
+from complaints.models.investigation import CaseFinding, Remedy
 
 # ``escalated_at`` is recorded by the deadline ledger itself; leaving it out keeps the per-minute
 # scan's flag update from firing the history trigger on thousands of rows at once (each trigger call
@@ -39,8 +39,8 @@ ComplaintHistory = pghistory.create_event_model(
     obj_field=_obj_field(),
     append_only=True,
 )  # fmt: skip
-FindingHistory = pghistory.create_event_model(
-    Finding, *_trackers(), model_name="FindingHistory", abstract=False, obj_field=_obj_field(), append_only=True
+CaseFindingHistory = pghistory.create_event_model(
+    CaseFinding, *_trackers(), model_name="CaseFindingHistory", abstract=False, obj_field=_obj_field(), append_only=True
 )
 RemedyHistory = pghistory.create_event_model(
     Remedy, *_trackers(), model_name="RemedyHistory", abstract=False, obj_field=_obj_field(), append_only=True

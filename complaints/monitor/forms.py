@@ -266,12 +266,6 @@ class ShareForm(BootstrapForm):
     )
 
 
-class ProposalForm(BootstrapForm):
-    proposal = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason for rejecting", required=False, max_length=2000)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
 class RevealForm(BootstrapForm):
     reason = forms.CharField(
         label="Why do you need the worker's identity?",

@@ -62,6 +62,12 @@ class Standing(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending the lead's decision")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
 class WorksiteKind(models.TextChoices):
     FARM = "farm", _("Farm")
     FACTORY = "factory", _("Factory")

@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from wsr.network.choices import Role
-from wsr.network.roles import ALL_ROLES
+from wsr.network.roles import ALL_ROLES, LEAD_ROLES
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class MenuItem:
 
 MENU = [
     MenuItem(_("Home"), "home", ALL_ROLES, position=0),
+    MenuItem(_("Standing"), "standing_proposals", LEAD_ROLES, position=35),
     MenuItem(_("API"), "api-docs", ALL_ROLES, position=900),
     MenuItem(_("Admin"), "admin:index", frozenset({Role.ADMIN}), position=1000),
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from complaints import workflow
 from complaints.choices import EventKind, Status
-from complaints.models import Complaint, Event, Finding
+from complaints.models import CaseFinding, Complaint, Event
 from wsr.deadlines.models import Deadline
 from wsr.deadlines.services import deadline_scan as escalation_scan
 from wsr.deadlines.tasks import deadline_scan_task as escalation_scan_task
@@ -74,7 +74,7 @@ def test_deadlines_met_in_time_never_escalate(world, standards, make_case):
     with time_machine.travel(START + timedelta(days=2), tick=False):
         workflow.complaint_start_investigation(complaint=complaint, actor=world.lead)
     with time_machine.travel(START + timedelta(days=20), tick=False):
-        Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+        CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
         workflow.complaint_resolve(complaint=complaint, actor=world.lead)
     with time_machine.travel(START + timedelta(days=90), tick=False):
         assert escalation_scan().escalations == 0
@@ -158,7 +158,7 @@ def test_a_reopened_case_escalates_its_new_resolve_deadline_once(world, standard
     with time_machine.travel(START - timedelta(days=40), tick=False):
         complaint = make_case(status=Status.INVESTIGATING, standard="W-1")
     assert escalation_scan().escalations == 1  # resolve, 30 days, passed 10 days ago
-    Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+    CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
     workflow.complaint_resolve(complaint=complaint, actor=world.lead)
     workflow.complaint_reopen(complaint=complaint, actor=world.lead, reason="The worker was fired after all")
     assert escalation_scan().escalations == 0

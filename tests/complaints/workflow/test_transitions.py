@@ -15,7 +15,7 @@ from django.http import Http404
 
 from complaints import workflow
 from complaints.choices import EventKind, Scope, Status
-from complaints.models import Complaint, Event, Finding
+from complaints.models import CaseFinding, Complaint, Event
 from complaints.workflow import SOURCES, TARGETS, IllegalTransition
 from tests.conftest import make_user
 from wsr.deadlines.models import Deadline
@@ -49,7 +49,7 @@ def run_action(action: str, complaint: Complaint, actor: Any, standards: dict[st
 def test_each_action_moves_only_a_case_in_one_of_its_source_statuses(world, standards, make_case, action, status):
     complaint = make_case(status=status)
     if action == "resolve":
-        Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+        CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
     events_before = Event.objects.filter(complaint=complaint).count()
     if status in SOURCES[action]:
         run_action(action, complaint, world.lead, standards)
@@ -126,7 +126,7 @@ def test_resolving_needs_a_substantiated_finding_and_not_substantiated_refuses_o
     complaint = make_case(status=Status.INVESTIGATING)
     with pytest.raises(ValidationError):
         workflow.complaint_resolve(complaint=complaint, actor=world.lead)
-    Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+    CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
     with pytest.raises(ValidationError):
         workflow.complaint_mark_not_substantiated(complaint=complaint, actor=world.lead)
     workflow.complaint_resolve(complaint=complaint, actor=world.lead)
@@ -340,7 +340,7 @@ def test_a_finding_recorded_while_the_case_is_marked_not_substantiated_cannot_le
     complaint.refresh_from_db()
     assert isinstance(outcome["result"], ValidationError)
     assert complaint.status == Status.INVESTIGATING
-    assert Finding.objects.filter(complaint=complaint, substantiated=True).count() == 1
+    assert CaseFinding.objects.filter(complaint=complaint, substantiated=True).count() == 1
 
 
 def test_resolving_a_case_in_the_wrong_status_is_an_illegal_transition_not_a_missing_finding(world, make_case):
