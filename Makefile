@@ -48,5 +48,10 @@ format: $(STAMP)
 bench: install
 	$(PY) -m wsr.devstack exec $(PY) bench/run.py
 
+# Chromium for the browser tests from Playwright's own installer (needs the Internet; a machine with
+# Debian's chromium package needs nothing). Without either, `make test` skips the browser tests.
+browsers: $(STAMP)
+	$(VENV)/bin/playwright install chromium
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
