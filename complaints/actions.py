@@ -8,7 +8,7 @@ what to tell the user. Neither door can offer what the other does not (a test ho
 Input names and types (missing optional keys take the service's default):
 
 - ``standard``: ``Standard``; ``worksite``: ``Worksite`` or None; ``assignee``: ``User`` or None;
-- ``finding``: a ``CaseFinding`` of the case, or its UUID; ``remedy``: a remedy's UUID;
+- ``finding``: a ``CaseFinding`` of the case, or its UUID; ``remedy``: a ``Remedy`` of the case, or its UUID;
 - ``other``: another case's reference (any spelling); everything else plain text, numbers, dates.
 
 The identity reveal is not here: it answers with the identity, which only the case page shows.
@@ -26,9 +26,10 @@ from django.http import Http404
 
 from complaints import workflow
 from complaints.choices import DeliveryStatus, Scope
-from complaints.models import CaseFinding, Complaint
+from complaints.models import CaseFinding, Complaint, Remedy
 from complaints.permissions import access_complaint
 from complaints.services import normalize_reference
+from wsr.network.choices import ProposalStatus
 from wsr.network.models import User
 
 Run = Callable[[Complaint, User, dict[str, Any]], str]
@@ -120,12 +121,77 @@ def _remedy(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
     return "Remedy recorded."
 
 
+def _remedy_of(complaint: Complaint, value: Any) -> Remedy:
+    """The case's remedy given as an instance or a UUID; ValidationError if it is not the case's."""
+    if isinstance(value, Remedy):
+        found: Remedy | None = value if value.complaint_id == complaint.pk else None
+    else:
+        found = complaint.remedies.filter(uuid=_uuid(value, "remedy")).first()
+    if found is None:
+        raise ValidationError({"remedy": "No such remedy on this case."})
+    return found
+
+
 def _remedy_verify(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
-    remedy = complaint.remedies.filter(uuid=_uuid(data["remedy"], "remedy")).first()
-    if remedy is None:
-        raise Http404("No such remedy on this case.")
-    workflow.remedy_verify(remedy=remedy, actor=actor)
+    workflow.remedy_verify(remedy=_remedy_of(complaint, data["remedy"]), actor=actor)
     return "Remedy verified."
+
+
+def _required_finding(complaint: Complaint, value: Any) -> CaseFinding:
+    finding = _finding_of(complaint, value)
+    if finding is None:
+        raise ValidationError({"finding": "Say which finding."})
+    return finding
+
+
+def _proposal_outcome(finding: CaseFinding) -> str:
+    """What became of the suspension the withdrawn ``finding`` had proposed, if any."""
+    proposal = workflow.finding_proposal(finding=finding)
+    if proposal is None:
+        return ""
+    if proposal.status == ProposalStatus.CONFIRMED:
+        return (
+            f" {proposal.supplier.name} stays suspended: that was confirmed, and reinstating it is a decision of its "
+            "own. The leads are told."
+        )
+    return " The suspension it proposed is rejected." if proposal.status == ProposalStatus.REJECTED else ""
+
+
+def _finding_withdraw(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
+    finding = workflow.finding_withdraw(
+        finding=_required_finding(complaint, data.get("finding")), actor=actor, reason=data.get("reason", "")
+    )
+    return "Finding withdrawn." + _proposal_outcome(finding)
+
+
+def _finding_correct(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
+    old = _required_finding(complaint, data.get("finding"))
+    replacement = workflow.finding_correct(
+        finding=old, actor=actor, standard=data["standard"], substantiated=data["substantiated"],
+        notes=data.get("notes", ""), reason=data.get("reason", ""),
+    )  # fmt: skip
+    done = "Finding corrected." + _proposal_outcome(old)
+    proposed = workflow.finding_proposal(finding=replacement)
+    if proposed is not None:
+        done += f" Suspending {proposed.supplier.name} is proposed to the lead."
+    return done
+
+
+def _remedy_withdraw(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
+    workflow.remedy_withdraw(remedy=_remedy_of(complaint, data["remedy"]), actor=actor, reason=data.get("reason", ""))
+    return "Remedy withdrawn."
+
+
+def _remedy_correct(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
+    old = _remedy_of(complaint, data["remedy"])
+    workflow.remedy_correct(
+        remedy=old, actor=actor, reason=data.get("reason", ""), kind=data["kind"],
+        description=data.get("description", ""), amount=data.get("amount"), currency=data.get("currency", ""),
+        due_on=data.get("due_on"), finding=_finding_of(complaint, data.get("finding")),
+    )  # fmt: skip
+    if old.verified:
+        return "Remedy corrected. It was verified: verify the corrected remedy again."
+    return "Remedy corrected."
 
 
 def _link(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
@@ -161,6 +227,10 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     "finding": CaseAction("Record a finding", _finding),
     "remedy": CaseAction("Record a remedy", _remedy),
     "remedy_verify": CaseAction("Verify a remedy", _remedy_verify),
+    "finding_correct": CaseAction("Correct a finding", _finding_correct),
+    "finding_withdraw": CaseAction("Withdraw a finding", _finding_withdraw),
+    "remedy_correct": CaseAction("Correct a remedy", _remedy_correct),
+    "remedy_withdraw": CaseAction("Withdraw a remedy", _remedy_withdraw),
     "link": CaseAction("Link another case", _link),
     "share": CaseAction("Share a redacted summary with the supplier", _share),
 }

@@ -108,6 +108,10 @@ class EventKind(models.TextChoices):
     SHARED = "shared", _("Summary shared with supplier")
     REMEDY_VERIFIED = "remedy_verified", _("Remedy verified")
     STANDING_REJECTED = "standing_rejected", _("Supplier suspension rejected")
+    FINDING_WITHDRAWN = "finding_withdrawn", _("Finding withdrawn")
+    FINDING_CORRECTED = "finding_corrected", _("Finding corrected")
+    REMEDY_WITHDRAWN = "remedy_withdrawn", _("Remedy withdrawn")
+    REMEDY_CORRECTED = "remedy_corrected", _("Remedy corrected")
 
 
 class RemedyKind(models.TextChoices):

@@ -13,7 +13,9 @@ For the pages (``/monitor/`` queue, case page, access log), the signatures are:
     ``page.rows``: up to ``limit`` cases (``QUEUE_COLUMNS`` loaded) ordered by urgency — severity
     (zero tolerance first), then the current stage's deadline (``next_due``: overdue, i.e. earliest,
     first; none last), then id — with ``worksite__supplier__organization``, ``standard`` and
-    ``assignee`` loaded; each row has ``is_overdue``. ``page.next_cursor``: the opaque cursor of the next page, or None.
+    ``assignee`` loaded; each row has ``is_overdue`` and ``first_line`` (the start of what the worker
+    reported, shortened to ``FIRST_LINE_CHARS``: for staff only, like everything in the queue).
+    ``page.next_cursor``: the opaque cursor of the next page, or None.
     Keyset pagination: the last page costs what the first does. 1 query (2 after the first page).
 
 ``complaint_queue_counts(*, user, filters) -> dict[str, int]``
@@ -39,16 +41,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from complaints.choices import FINDING_ORIGIN, OPEN_STATUSES, Channel, Language, Status
 from complaints.models import (
+    CaseFinding,
     Complaint,
     Event,
     IdentityAccess,
     Message,
+    Remedy,
     SupplierShare,
 )
 from complaints.models.case import SEVERITY_RANK
@@ -66,10 +71,35 @@ QUEUE_RELATED = ("worksite__supplier__organization", "standard", "assignee")
 QUEUE_COLUMNS = (
     "reference", "channel", "language", "worksite__code", "worksite__name", "worksite__supplier__uuid",
     "worksite__supplier__standing", "worksite__supplier__organization__name", "standard__code", "standard__title",
-    "severity", "description", "status", "scope", "assignee__username", "assignee__first_name",
+    "severity", "status", "scope", "assignee__username", "assignee__first_name",
     "assignee__last_name", "received_at", "acknowledge_due", "investigate_due", "resolve_due", "escalated_at",
     "severity_rank", "next_due", "complainant_id", "updated_at",
 )  # fmt: skip
+# How much of what the worker reported a queue row shows (staff only): the first line, shortened.
+FIRST_LINE_CHARS = 90
+
+
+def _queue_rows(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The queue's columns and related rows, and the start of the description's first non-blank line
+    (cut in the database: a long description is never loaded whole; one character more than shown
+    tells whether it was cut)."""
+    first_line = Func(F("description"), Value(r"^\s*([^\r\n]*)"), function="substring", output_field=TextField())
+    return (
+        qs.select_related(*QUEUE_RELATED)
+        .only(*QUEUE_COLUMNS)
+        .annotate(first_line_start=Left(first_line, FIRST_LINE_CHARS + 1))
+    )
+
+
+def _shortened(text: str | None) -> str:
+    """``text`` cut to ``FIRST_LINE_CHARS`` at a word boundary where there is one, with an ellipsis."""
+    text = (text or "").strip()
+    if len(text) <= FIRST_LINE_CHARS:
+        return text
+    cut = text[: FIRST_LINE_CHARS - 1]
+    if " " in cut[FIRST_LINE_CHARS // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:-") + "…"
 
 
 # --- Filters --------------------------------------------------------------------------------------
@@ -235,14 +265,12 @@ def complaint_queue(*, user: Any, filters: QueueFilters) -> QueuePage:
     qs = _filtered(user=user, filters=filters, now=now)
     limit = filters.limit
     cursor = _cursor_decode(filters.cursor) if filters.cursor else None
-    if cursor is None:
-        rows = list(_urgency(qs.select_related(*QUEUE_RELATED).only(*QUEUE_COLUMNS))[: limit + 1])
-    else:
-        rows = _after_cursor(qs, cursor, limit + 1)
+    rows = list(_urgency(_queue_rows(qs))[: limit + 1]) if cursor is None else _after_cursor(qs, cursor, limit + 1)
     next_cursor = _cursor_encode(rows[limit - 1]) if len(rows) > limit else None
     rows = rows[:limit]
     for row in rows:
         row.is_overdue = bool(row.next_due and row.next_due <= now)  # type: ignore[attr-defined]
+        row.first_line = _shortened(row.first_line_start)  # type: ignore[attr-defined]
     return QueuePage(rows=rows, next_cursor=next_cursor, filters=filters, now=now)
 
 
@@ -273,7 +301,7 @@ def _after_cursor(qs: QuerySet[Complaint], cursor: tuple[int, datetime | None, i
     union = parts[0].union(*parts[1:], all=True)
     ordered = sorted(union, key=lambda r: (-r[1], r[2] is None, r[2] or _EPOCH, r[0]))[:n]
     ids = [r[0] for r in ordered]
-    by_id = Complaint.objects.select_related(*QUEUE_RELATED).only(*QUEUE_COLUMNS).in_bulk(ids)
+    by_id = _queue_rows(Complaint.objects.all()).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -326,11 +354,14 @@ def complaint_timeline(*, complaint: Complaint) -> list[TimelineEntry]:
 
 @dataclass
 class CaseView:
-    """What the case page shows besides the timeline. ``complainant_*`` never carry the identity."""
+    """What the case page shows besides the timeline. ``complainant_*`` never carry the identity.
+    ``findings`` and ``remedies`` are those that count; the withdrawn ones are listed apart."""
 
     complaint: Complaint
-    findings: list[Any]
-    remedies: list[Any]
+    findings: list[CaseFinding]
+    remedies: list[Remedy]
+    withdrawn_findings: list[CaseFinding]
+    withdrawn_remedies: list[Remedy]
     linked: list[Complaint]
     attachments: list[Any]
     concerned_buyers: list[Organization]
@@ -356,10 +387,16 @@ def complaint_case(*, user: Any, reference: str) -> CaseView:
             ).order_by("name")
         )
     now = timezone.now()
+    findings = list(
+        complaint.findings.select_related("standard", "recorded_by", "withdrawn_by", "replaced_by__standard")
+    )
+    remedies = list(complaint.remedies.select_related("finding__standard", "verified_by", "withdrawn_by"))
     return CaseView(
         complaint=complaint,
-        findings=list(complaint.findings.select_related("standard", "recorded_by")),
-        remedies=list(complaint.remedies.select_related("finding__standard", "verified_by")),
+        findings=[f for f in findings if not f.is_withdrawn],
+        remedies=[r for r in remedies if not r.is_withdrawn],
+        withdrawn_findings=[f for f in findings if f.is_withdrawn],
+        withdrawn_remedies=[r for r in remedies if r.is_withdrawn],
         linked=list(
             complaint.linked.restrict(user, "view").select_related("worksite", "standard").order_by("received_at")
         ),

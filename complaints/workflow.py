@@ -24,6 +24,11 @@ Errors, for the pages and the API to show:
   this (closing a zero-tolerance case without being the lead; assigning someone else);
 - ``django.http.Http404``: the actor may not change the case at all (looks like a missing one).
 
+Findings and remedies are never edited or deleted: a mistake is withdrawn with a reason
+(``finding_withdraw``, ``remedy_withdraw``) or corrected (``finding_correct``, ``remedy_correct``:
+the old row is withdrawn and points at a new one that counts from then on, by the same rules as a
+newly recorded one). A withdrawn row stays on the case, struck through, and counts nowhere else.
+
 UI helpers: ``available_actions(complaint=..., user=...)`` lists the action names a button bar may
 offer; ``ACTION_LABELS`` gives their English labels.
 
@@ -70,8 +75,10 @@ from complaints.worker_status import status_update_sms
 from wsr.network.choices import ProposalStatus, Standing
 from wsr.network.models import Standard, StandingProposal, User, Worksite
 from wsr.network.roles import can_work_cases, is_lead
-from wsr.network.selectors import supplier_users
-from wsr.network.services import notify_users, standing_propose
+from wsr.network.selectors import monitor_leads, supplier_users
+from wsr.network.services import notify_users, standing_proposal_reject, standing_propose
+
+WithdrawableRow = CaseFinding | Remedy
 
 # action name -> statuses it starts from
 # What an investigation records, and while which statuses (the case page offers the forms then).
@@ -334,7 +341,7 @@ def _conclude(*, complaint: Complaint, actor: User, action: str, reason: str) ->
     """
     with transaction.atomic():
         locked = _locked(complaint=complaint, actor=actor, action=action)
-        substantiated = locked.findings.filter(substantiated=True).exists()
+        substantiated = locked.findings.active().filter(substantiated=True).exists()
         if action == "resolve" and not substantiated:
             raise ValidationError({"findings": "Record a substantiated finding before resolving the case."})
         if action == "mark_not_substantiated" and substantiated:
@@ -494,20 +501,211 @@ def finding_record(
     Row lock on the case, so a finding cannot slip in while the case is being resolved.
     """
     with transaction.atomic():
-        locked = _locked(complaint=complaint, actor=actor)
-        if locked.status not in FINDING_STATUSES:
-            raise IllegalTransition(action="record a finding on", status=locked.status)
-        finding = CaseFinding.objects.create(
-            complaint=locked, standard=standard, substantiated=substantiated, notes=(notes or "").strip(),
-            recorded_by=actor,
-        )  # fmt: skip
+        locked = _locked_for_findings(complaint=complaint, actor=actor, action="record a finding on")
+        finding = _finding_create(complaint=locked, actor=actor, standard=standard, substantiated=substantiated,
+                                  notes=notes)  # fmt: skip
         event_record(
             complaint=locked, kind=EventKind.FINDING, actor=actor,
             data={"finding": str(finding.uuid), "standard": standard.code, "substantiated": substantiated},
         )  # fmt: skip
-        if substantiated and standard.is_zero_tolerance and locked.worksite_id:
-            supplier_suspension_propose(complaint=locked, finding=finding, actor=actor)
+        _finding_consequences(complaint=locked, finding=finding, actor=actor)
     return finding
+
+
+def _locked_for_findings(*, complaint: Complaint, actor: Any, action: str) -> Complaint:
+    """The case locked, if its findings may change now (``FINDING_STATUSES``); see ``_locked``."""
+    locked = _locked(complaint=complaint, actor=actor)
+    if locked.status not in FINDING_STATUSES:
+        raise IllegalTransition(action=action, status=locked.status)
+    return locked
+
+
+def _finding_create(
+    *, complaint: Complaint, actor: User, standard: Standard, substantiated: bool, notes: str
+) -> CaseFinding:
+    return CaseFinding.objects.create(
+        complaint=complaint, standard=standard, substantiated=substantiated, notes=(notes or "").strip(),
+        recorded_by=actor,
+    )  # fmt: skip
+
+
+def _finding_consequences(*, complaint: Complaint, finding: CaseFinding, actor: User) -> None:
+    """What a new finding sets off: a substantiated zero-tolerance one proposes a suspension."""
+    if finding.substantiated and finding.standard.is_zero_tolerance and complaint.worksite_id:
+        supplier_suspension_propose(complaint=complaint, finding=finding, actor=actor)
+
+
+def finding_may_be_withdrawn(*, finding: CaseFinding, user: Any) -> bool:
+    """Whether ``user``'s role lets her withdraw or correct ``finding`` (no query; the standard is
+    loaded). A substantiated zero-tolerance finding is the lead's: it proposed suspending the
+    supplier, and only the lead decides a supplier's standing (as only she closes such a case)."""
+    return is_lead(user) or not (finding.substantiated and finding.standard.is_zero_tolerance)
+
+
+def _withdrawn(row: WithdrawableRow, *, actor: User, reason: str, replaced_by: Any = None) -> None:
+    """Mark ``row`` withdrawn. Guarded update on ``withdrawn_at IS NULL``: withdrawing twice (two
+    people at once, or a stale page) raises ``ValidationError``."""
+    updated = (
+        type(row)
+        .objects.filter(pk=row.pk, withdrawn_at__isnull=True)
+        .update(withdrawn_at=timezone.now(), withdrawn_by=actor, withdrawal_reason=reason, replaced_by=replaced_by)
+    )
+    if not updated:
+        noun = "finding" if isinstance(row, CaseFinding) else "remedy"
+        raise ValidationError({noun: f"This {noun} was already withdrawn."})
+    row.refresh_from_db()
+
+
+def _finding_for_change(*, finding: CaseFinding, actor: User, action: str) -> tuple[Complaint, CaseFinding]:
+    """Lock the case (call inside ``transaction.atomic()``) and check that ``actor`` may withdraw or
+    correct ``finding`` now: the case is under investigation, the finding still counts, and a
+    substantiated zero-tolerance one is the lead's (``PermissionDenied``)."""
+    locked = _locked_for_findings(complaint=finding.complaint, actor=actor, action=action)
+    current = CaseFinding.objects.select_related("standard").get(pk=finding.pk)
+    if current.is_withdrawn:
+        raise ValidationError({"finding": "This finding was already withdrawn."})
+    if not finding_may_be_withdrawn(finding=current, user=actor):
+        raise PermissionDenied(
+            "Only the monitor lead withdraws or corrects a substantiated zero-tolerance finding: "
+            "it proposed suspending the supplier."
+        )
+    return locked, current
+
+
+def _finding_grounds_withdrawn(*, finding: CaseFinding, actor: User, why: str) -> None:
+    """``finding`` no longer counts: settle the suspension it proposed, if any.
+
+    Pending: rejected at once, with the withdrawal's reason, through ``standing_proposal_reject``
+    (the actor is the lead: see ``finding_may_be_withdrawn``), so it is never left for the lead to
+    confirm on grounds that are gone, and the case's timeline gets the decision. Confirmed: the
+    supplier stays suspended (buyers were told; undoing that is a decision of its own), and the
+    leads are told that its grounds were withdrawn. Row lock on the proposal."""
+    proposal = (
+        StandingProposal.objects.select_for_update()
+        .select_related("supplier__organization")
+        .filter(origin=FINDING_ORIGIN, origin_id=finding.pk)
+        .first()
+    )
+    if proposal is None:
+        return
+    if proposal.status == ProposalStatus.PENDING:
+        standing_proposal_reject(proposal=proposal, actor=actor, reason=why)
+    elif proposal.status == ProposalStatus.CONFIRMED:
+        supplier = proposal.supplier.name
+        notify_users(
+            users=monitor_leads(),
+            subject=f"Suspension grounds withdrawn: {supplier}",
+            body=(
+                f"The substantiated finding on which {supplier} was suspended has been withdrawn "
+                f"({proposal.origin_label}). The supplier stays suspended until you decide otherwise; "
+                "the reason is on the case page."
+            ),
+            url=proposal.origin_url,
+        )
+
+
+def finding_proposal(*, finding: CaseFinding) -> StandingProposal | None:
+    """The standing proposal ``finding`` made, if any (one query)."""
+    return (
+        StandingProposal.objects.select_related("supplier__organization")
+        .filter(origin=FINDING_ORIGIN, origin_id=finding.pk)
+        .first()
+    )
+
+
+def finding_withdraw(*, finding: CaseFinding, actor: User, reason: str) -> CaseFinding:
+    """Withdraw a finding recorded in error, saying why. It stays on the case, struck through, but
+    counts nowhere any more: not for resolving, not in the supplier summary, not in the API's
+    ``findings``. A pending suspension it proposed is rejected with the same reason; see
+    ``_finding_grounds_withdrawn``. While the case is under investigation (reopen it first);
+    a substantiated zero-tolerance finding is withdrawn by the lead only.
+
+    Row lock on the case (as ``finding_record`` and resolving take), then a guarded update.
+    """
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked, current = _finding_for_change(finding=finding, actor=actor, action="withdraw a finding on")
+        _withdrawn(current, actor=actor, reason=reason)
+        event_record(
+            complaint=locked, kind=EventKind.FINDING_WITHDRAWN, actor=actor, reason=reason,
+            data={"finding": str(current.uuid), "standard": current.standard.code,
+                  "substantiated": current.substantiated},
+        )  # fmt: skip
+        _finding_grounds_withdrawn(finding=current, actor=actor, why=f"Finding withdrawn: {reason}")
+    finding.refresh_from_db()
+    return finding
+
+
+def finding_correct(
+    *, finding: CaseFinding, actor: User, standard: Standard, substantiated: bool, notes: str = "", reason: str
+) -> CaseFinding:
+    """Correct a finding's standard, verdict or notes, saying why: the old finding is withdrawn and
+    points at its replacement, which counts from now on exactly like a newly recorded one (a
+    substantiated zero-tolerance replacement proposes a suspension; a pending suspension the old
+    one proposed is rejected). The remedies recorded for the old finding move to the replacement.
+    Returns the replacement. The same rules as ``finding_withdraw``; one ``finding_corrected`` event.
+
+    Row lock on the case, then a guarded update of the old finding.
+    """
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked, current = _finding_for_change(finding=finding, actor=actor, action="correct a finding on")
+        replacement = _finding_create(
+            complaint=locked, actor=actor, standard=standard, substantiated=substantiated, notes=notes
+        )
+        _withdrawn(current, actor=actor, reason=reason, replaced_by=replacement)
+        moved = Remedy.objects.active().filter(finding=current).update(finding=replacement)
+        event_record(
+            complaint=locked, kind=EventKind.FINDING_CORRECTED, actor=actor, reason=reason,
+            data={"finding": str(current.uuid), "replacement": str(replacement.uuid),
+                  "from_standard": current.standard.code, "from_substantiated": current.substantiated,
+                  "standard": standard.code, "substantiated": substantiated, "remedies_moved": moved},
+        )  # fmt: skip
+        _finding_grounds_withdrawn(finding=current, actor=actor, why=f"Finding corrected: {reason}")
+        _finding_consequences(complaint=locked, finding=replacement, actor=actor)
+    finding.refresh_from_db()
+    return replacement
+
+
+def _remedy_checked(
+    *, kind: str, currency: str, amount: Decimal | None, finding: CaseFinding | None, complaint: Complaint
+) -> str:
+    """Check a remedy's fields (before any lock); returns the currency code, normalized."""
+    if kind not in RemedyKind.values:
+        raise ValidationError({"kind": "Unknown remedy."})
+    currency = (currency or "").strip().upper()
+    if currency and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise ValidationError({"currency": "Use a three-letter currency code such as USD."})
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": "The amount cannot be negative."})
+    if kind == RemedyKind.BACK_PAY and (amount is None or not currency):
+        raise ValidationError({"amount": "Back pay needs an amount and a currency."})
+    if finding is not None and finding.complaint_id != complaint.pk:
+        raise ValidationError({"finding": "This finding belongs to another case."})
+    return currency
+
+
+def _locked_for_remedies(
+    *, complaint: Complaint, actor: Any, action: str, finding: CaseFinding | None = None
+) -> Complaint:
+    """The case locked, if its remedies may change now (``REMEDY_STATUSES``) and ``finding`` (if
+    given) still counts: a remedy is never recorded for a withdrawn finding."""
+    locked = _locked(complaint=complaint, actor=actor)
+    if locked.status not in REMEDY_STATUSES:
+        raise IllegalTransition(action=action, status=locked.status)
+    if finding is not None and not locked.findings.active().filter(pk=finding.pk).exists():
+        raise ValidationError({"finding": "This finding was withdrawn: choose one that stands."})
+    return locked
+
+
+def _remedy_data(remedy: Remedy) -> dict[str, Any]:
+    """A remedy as the timeline keeps it (no free text: the description may be long)."""
+    return {
+        "kind": remedy.kind,
+        "amount": str(remedy.amount) if remedy.amount is not None else None,
+        "currency": remedy.currency,
+        "due_on": remedy.due_on.isoformat() if remedy.due_on else None,
+    }
 
 
 def remedy_record(
@@ -521,46 +719,102 @@ def remedy_record(
     due_on: date | None = None,
     finding: CaseFinding | None = None,
 ) -> Remedy:
-    """Record a remedy the supplier owes (back pay needs an amount and a currency)."""
-    if kind not in RemedyKind.values:
-        raise ValidationError({"kind": "Unknown remedy."})
-    currency = (currency or "").strip().upper()
-    if currency and not re.fullmatch(r"[A-Z]{3}", currency):
-        raise ValidationError({"currency": "Use a three-letter currency code such as USD."})
-    if amount is not None and amount < 0:
-        raise ValidationError({"amount": "The amount cannot be negative."})
-    if kind == RemedyKind.BACK_PAY and (amount is None or not currency):
-        raise ValidationError({"amount": "Back pay needs an amount and a currency."})
-    if finding is not None and finding.complaint_id != complaint.pk:
-        raise ValidationError({"finding": "This finding belongs to another case."})
+    """Record a remedy the supplier owes (back pay needs an amount and a currency), for a finding
+    that still counts, if given. Row lock on the case."""
+    currency = _remedy_checked(kind=kind, currency=currency, amount=amount, finding=finding, complaint=complaint)
     with transaction.atomic():
-        locked = _locked(complaint=complaint, actor=actor)
-        if locked.status not in REMEDY_STATUSES:
-            raise IllegalTransition(action="record a remedy on", status=locked.status)
+        locked = _locked_for_remedies(complaint=complaint, actor=actor, action="record a remedy on", finding=finding)
         remedy = Remedy.objects.create(
             complaint=locked, finding=finding, kind=kind, description=(description or "").strip(), amount=amount,
             currency=currency, due_on=due_on, recorded_by=actor,
         )  # fmt: skip
         event_record(
             complaint=locked, kind=EventKind.REMEDY, actor=actor,
-            data={"remedy": str(remedy.uuid), "kind": kind, "amount": str(amount) if amount is not None else None,
-                  "currency": currency, "due_on": due_on.isoformat() if due_on else None},
+            data={"remedy": str(remedy.uuid), **_remedy_data(remedy)},
         )  # fmt: skip
     return remedy
 
 
+def _remedy_for_change(*, remedy: Remedy, actor: User, action: str, finding: CaseFinding | None = None) -> Remedy:
+    """Lock the case, then the remedy (call inside ``transaction.atomic()``): the remedy's row lock
+    makes a verification at the same moment wait, then find it withdrawn."""
+    _locked_for_remedies(complaint=remedy.complaint, actor=actor, action=action, finding=finding)
+    current = Remedy.objects.select_for_update().get(pk=remedy.pk)
+    if current.is_withdrawn:
+        raise ValidationError({"remedy": "This remedy was already withdrawn."})
+    return current
+
+
+def remedy_withdraw(*, remedy: Remedy, actor: User, reason: str) -> Remedy:
+    """Withdraw a remedy recorded in error, saying why (a verified one too: the verification stays
+    in its history). It stays on the case, struck through, and counts nowhere any more.
+
+    Row locks on the case and the remedy, then a guarded update.
+    """
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        current = _remedy_for_change(remedy=remedy, actor=actor, action="withdraw a remedy on")
+        _withdrawn(current, actor=actor, reason=reason)
+        event_record(
+            complaint=remedy.complaint, kind=EventKind.REMEDY_WITHDRAWN, actor=actor, reason=reason,
+            data={"remedy": str(current.uuid), **_remedy_data(current), "verified": current.verified},
+        )  # fmt: skip
+    remedy.refresh_from_db()
+    return remedy
+
+
+def remedy_correct(
+    *,
+    remedy: Remedy,
+    actor: User,
+    reason: str,
+    kind: str,
+    description: str = "",
+    amount: Decimal | None = None,
+    currency: str = "",
+    due_on: date | None = None,
+    finding: CaseFinding | None = None,
+) -> Remedy:
+    """Correct a remedy, saying why: the old one is withdrawn and points at its replacement, which
+    is not verified, whatever the old one was: a verification holds for what was verified, so a
+    corrected remedy is verified again (a verified remedy is never edited in place). Returns the
+    replacement; one ``remedy_corrected`` event.
+
+    Row locks on the case and the remedy, then a guarded update of the old remedy.
+    """
+    reason = _require_reason(reason)
+    complaint = remedy.complaint
+    currency = _remedy_checked(kind=kind, currency=currency, amount=amount, finding=finding, complaint=complaint)
+    with transaction.atomic():
+        current = _remedy_for_change(remedy=remedy, actor=actor, action="correct a remedy on", finding=finding)
+        replacement = Remedy.objects.create(
+            complaint=complaint, finding=finding, kind=kind, description=(description or "").strip(), amount=amount,
+            currency=currency, due_on=due_on, recorded_by=actor,
+        )  # fmt: skip
+        _withdrawn(current, actor=actor, reason=reason, replaced_by=replacement)
+        event_record(
+            complaint=complaint, kind=EventKind.REMEDY_CORRECTED, actor=actor, reason=reason,
+            data={"remedy": str(current.uuid), "replacement": str(replacement.uuid), **_remedy_data(replacement),
+                  "from": _remedy_data(current), "was_verified": current.verified},
+        )  # fmt: skip
+    remedy.refresh_from_db()
+    return replacement
+
+
 def remedy_verify(*, remedy: Remedy, actor: User) -> Remedy:
-    """Mark a remedy verified by the monitor. Guarded update on ``verified = false``; verifying twice
-    raises ``ValidationError``."""
+    """Mark a remedy verified by the monitor. Guarded update on ``verified = false`` and not
+    withdrawn; verifying twice, or a withdrawn remedy, raises ``ValidationError``."""
     _require_changeable(complaint=remedy.complaint, actor=actor)
     now = timezone.now()
     with transaction.atomic():
-        updated = Remedy.objects.filter(pk=remedy.pk, verified=False).update(
+        updated = Remedy.objects.filter(pk=remedy.pk, verified=False, withdrawn_at__isnull=True).update(
             verified=True, verified_at=now, verified_by=actor
         )
-        if not updated:
-            raise ValidationError({"remedy": "This remedy is already verified."})
         remedy.refresh_from_db()
+        if not updated:
+            raise ValidationError(
+                {"remedy": "This remedy was withdrawn." if remedy.is_withdrawn else "This remedy is already verified."}
+            )
         event_record(
             complaint=remedy.complaint, kind=EventKind.REMEDY_VERIFIED, actor=actor,
             data={"remedy": str(remedy.uuid), "kind": remedy.kind},
@@ -674,9 +928,12 @@ def complaint_summary_draft(
     lines.append(f"The monitor received a worker complaint concerning {where}, under: {about}.")
     lines.append(f"Current status: {Status(complaint.status).label}.")
     if findings is None:
-        findings = list(complaint.findings.select_related("standard"))
+        findings = list(complaint.findings.active().select_related("standard"))
     if remedies is None:
-        remedies = list(complaint.remedies.all())
+        remedies = list(complaint.remedies.active())
+    # A withdrawn finding or remedy was a mistake: it never reaches the supplier.
+    findings = [finding for finding in findings if not finding.is_withdrawn]
+    remedies = [remedy for remedy in remedies if not remedy.is_withdrawn]
     for finding in findings:
         verdict = "substantiated" if finding.substantiated else "not substantiated"
         lines.append(f"Finding — {finding.standard.title}: {verdict}.")

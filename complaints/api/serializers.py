@@ -32,6 +32,31 @@ class RemedySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]  # fmt: skip
 
 
+WITHDRAWAL_FIELDS = ["withdrawn_at", "withdrawn_by", "withdrawal_reason", "replaced_by"]
+
+
+class WithdrawnFindingSerializer(FindingSerializer):
+    withdrawn_by = serializers.CharField(source="withdrawn_by.username", read_only=True, default=None)
+    replaced_by = serializers.UUIDField(
+        source="replaced_by.uuid", read_only=True, allow_null=True, default=None,
+        help_text="The finding that corrected it, if the withdrawal was a correction.",
+    )  # fmt: skip
+
+    class Meta(FindingSerializer.Meta):
+        fields = [*FindingSerializer.Meta.fields, *WITHDRAWAL_FIELDS]
+
+
+class WithdrawnRemedySerializer(RemedySerializer):
+    withdrawn_by = serializers.CharField(source="withdrawn_by.username", read_only=True, default=None)
+    replaced_by = serializers.UUIDField(
+        source="replaced_by.uuid", read_only=True, allow_null=True, default=None,
+        help_text="The remedy that corrected it, if the withdrawal was a correction.",
+    )  # fmt: skip
+
+    class Meta(RemedySerializer.Meta):
+        fields = [*RemedySerializer.Meta.fields, *WITHDRAWAL_FIELDS]
+
+
 class ProposalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     supplier = serializers.UUIDField(source="supplier.uuid", read_only=True)
 
@@ -47,12 +72,15 @@ class ComplaintListSerializer(serializers.ModelSerializer):  # type: ignore[type
     supplier_name = serializers.CharField(source="worksite.supplier.organization.name", read_only=True, default=None)
     assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
     is_overdue = serializers.SerializerMethodField()
+    first_line = serializers.CharField(
+        read_only=True, default="", help_text="The start of what the worker reported (its first line, shortened)."
+    )
 
     class Meta:
         model = Complaint
         fields = [
             "reference", "status", "severity", "standard", "worksite", "supplier", "supplier_name", "language",
-            "channel", "assignee", "received_at", "next_due", "is_overdue", "escalated_at",
+            "channel", "assignee", "received_at", "next_due", "is_overdue", "escalated_at", "first_line",
         ]  # fmt: skip
 
     def get_is_overdue(self, obj: Complaint) -> bool:
@@ -60,9 +88,20 @@ class ComplaintListSerializer(serializers.ModelSerializer):  # type: ignore[type
         return bool(obj.next_due and now and obj.next_due <= now)
 
 
+def _counting(rows: Any, *, withdrawn: bool) -> list[Any]:
+    """The prefetched rows that count (or, with ``withdrawn``, those withdrawn): no query."""
+    return [row for row in rows.all() if row.is_withdrawn == withdrawn]
+
+
 class ComplaintDetailSerializer(ComplaintListSerializer):
-    findings = FindingSerializer(many=True, read_only=True)
-    remedies = RemedySerializer(many=True, read_only=True)
+    findings = serializers.SerializerMethodField(help_text="The findings that count (not withdrawn).")
+    remedies = serializers.SerializerMethodField(help_text="The remedies that count (not withdrawn).")
+    withdrawn_findings = serializers.SerializerMethodField(
+        help_text="Findings withdrawn or corrected, with who, when and why. They count nowhere."
+    )
+    withdrawn_remedies = serializers.SerializerMethodField(
+        help_text="Remedies withdrawn or corrected, with who, when and why. They count nowhere."
+    )
     linked: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="reference")
     standing_proposals = serializers.SerializerMethodField(
         help_text="Standing changes of the supplier its findings proposed (decided at /api/v1/standing-proposals/)."
@@ -71,13 +110,30 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
 
     class Meta(ComplaintListSerializer.Meta):
         fields = [
-            *ComplaintListSerializer.Meta.fields, "description", "scope", "referral_info", "acknowledge_due",
-            "investigate_due", "resolve_due", "acknowledged_at", "investigation_started_at", "resolved_at",
-            "closed_at", "anonymous", "findings", "remedies", "linked", "standing_proposals",
+            *(name for name in ComplaintListSerializer.Meta.fields if name != "first_line"), "description", "scope",
+            "referral_info", "acknowledge_due", "investigate_due", "resolve_due", "acknowledged_at",
+            "investigation_started_at", "resolved_at", "closed_at", "anonymous", "findings", "remedies",
+            "withdrawn_findings", "withdrawn_remedies", "linked", "standing_proposals",
         ]  # fmt: skip
 
     def get_anonymous(self, obj: Complaint) -> bool:
         return obj.complainant_id is None
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, obj: Complaint) -> Any:
+        return FindingSerializer(_counting(obj.findings, withdrawn=False), many=True).data
+
+    @extend_schema_field(RemedySerializer(many=True))
+    def get_remedies(self, obj: Complaint) -> Any:
+        return RemedySerializer(_counting(obj.remedies, withdrawn=False), many=True).data
+
+    @extend_schema_field(WithdrawnFindingSerializer(many=True))
+    def get_withdrawn_findings(self, obj: Complaint) -> Any:
+        return WithdrawnFindingSerializer(_counting(obj.findings, withdrawn=True), many=True).data
+
+    @extend_schema_field(WithdrawnRemedySerializer(many=True))
+    def get_withdrawn_remedies(self, obj: Complaint) -> Any:
+        return WithdrawnRemedySerializer(_counting(obj.remedies, withdrawn=True), many=True).data
 
     @extend_schema_field(ProposalSerializer(many=True))
     def get_standing_proposals(self, obj: Complaint) -> Any:
@@ -163,6 +219,24 @@ class RemedyInput(serializers.Serializer):  # type: ignore[type-arg]
     currency = serializers.CharField(required=False, allow_blank=True, default="", max_length=3)
     due_on = serializers.DateField(required=False, allow_null=True)
     finding = serializers.UUIDField(required=False, allow_null=True)
+
+
+class FindingWithdrawInput(serializers.Serializer):  # type: ignore[type-arg]
+    finding = serializers.UUIDField(help_text="UUID of one of the case's findings.")
+    reason = serializers.CharField(max_length=2000, help_text="Why: kept on the case with your name.")
+
+
+class FindingCorrectInput(FindingInput, FindingWithdrawInput):
+    """The corrected finding in full (standard, verdict, notes), the finding it replaces and why."""
+
+
+class RemedyWithdrawInput(serializers.Serializer):  # type: ignore[type-arg]
+    remedy = serializers.UUIDField(help_text="UUID of one of the case's remedies.")
+    reason = serializers.CharField(max_length=2000, help_text="Why: kept on the case with your name.")
+
+
+class RemedyCorrectInput(RemedyInput, RemedyWithdrawInput):
+    """The corrected remedy in full, the remedy it replaces and why."""
 
 
 class LinkInput(serializers.Serializer):  # type: ignore[type-arg]

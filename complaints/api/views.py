@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -25,7 +26,7 @@ from complaints import workflow
 from complaints.actions import CASE_ACTIONS
 from complaints.api import serializers as s
 from complaints.choices import Channel, Language, Status
-from complaints.models import Complaint
+from complaints.models import CaseFinding, Complaint, Remedy
 from complaints.selectors import QueueFilters, complaint_queue, complaint_queue_counts, complaint_timeline
 from wsr.api import RestrictedViewSetMixin
 from wsr.network.choices import Severity
@@ -79,7 +80,11 @@ def _detail_schema(summary: str, request: Any, extra: str = "") -> Any:
 class ComplaintViewSet(RestrictedViewSetMixin, viewsets.GenericViewSet):  # type: ignore[type-arg,misc]
     queryset = Complaint.objects.select_related(
         "worksite__supplier__organization", "standard", "assignee"
-    ).prefetch_related("findings__standard", "remedies__finding", "linked")
+    ).prefetch_related(
+        Prefetch("findings", queryset=CaseFinding.objects.select_related("standard", "withdrawn_by", "replaced_by")),
+        Prefetch("remedies", queryset=Remedy.objects.select_related("finding", "withdrawn_by", "replaced_by")),
+        "linked",
+    )
     serializer_class = s.ComplaintDetailSerializer
     lookup_field = "reference"
     lookup_value_regex = "[A-Za-z0-9]{1,20}"
@@ -174,6 +179,10 @@ API_INPUTS: dict[str, type[serializers.Serializer]] = {  # type: ignore[type-arg
     "finding": s.FindingInput,
     "remedy": s.RemedyInput,
     "remedy_verify": s.RemedyVerifyInput,
+    "finding_correct": s.FindingCorrectInput,
+    "finding_withdraw": s.FindingWithdrawInput,
+    "remedy_correct": s.RemedyCorrectInput,
+    "remedy_withdraw": s.RemedyWithdrawInput,
     "link": s.LinkInput,
     "share": s.ShareInput,
 }
@@ -182,6 +191,10 @@ API_PATHS = {
     "finding": "findings",
     "remedy": "remedies",
     "remedy_verify": "verify-remedy",
+    "finding_correct": "correct-finding",
+    "finding_withdraw": "withdraw-finding",
+    "remedy_correct": "correct-remedy",
+    "remedy_withdraw": "withdraw-remedy",
     "mark_not_substantiated": "not-substantiated",
 }
 API_NOTES = {
@@ -193,6 +206,14 @@ API_NOTES = {
     "close": " A zero-tolerance case is closed by the lead only (403).",
     "finding": " A substantiated zero-tolerance finding proposes suspending the supplier.",
     "remedy": " Back pay needs an amount and a currency.",
+    "finding_withdraw": " It stays in `withdrawn_findings` and counts nowhere else; a pending suspension it "
+    "proposed is rejected with the reason. Under investigation only; a substantiated zero-tolerance finding is "
+    "the lead's (403).",
+    "finding_correct": " The finding is withdrawn and replaced by the one given, which counts like a new one (a "
+    "substantiated zero-tolerance one proposes a suspension); its remedies move to it. Rules as for withdrawing.",
+    "remedy_withdraw": " It stays in `withdrawn_remedies` and counts nowhere else.",
+    "remedy_correct": " The remedy is withdrawn and replaced by the one given, not verified: a verified remedy is "
+    "never edited, it is verified again.",
     "link": " Both cases must be yours to change.",
     "share": " Refused (400) if the text holds the worker's name, phone, words or the case reference.",
 }

@@ -14,7 +14,43 @@ from complaints.models.case import Complaint
 from wsr.network.models import Standard, Supplier
 
 
-class CaseFinding(models.Model):
+class WithdrawableQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def active(self) -> WithdrawableQuerySet:
+        """The rows that still count: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Withdrawable(models.Model):
+    """A record of the investigation that can be withdrawn (never deleted or rewritten), with who,
+    when and why; ``replaced_by`` points at the correction, if the withdrawal was one. Row history
+    is kept by the triggers in ``complaints.models.history``."""
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = WithdrawableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+def _withdrawal_has_reason(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(withdrawn_at__isnull=True, withdrawal_reason="")
+        | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+        name=name,
+    )
+
+
+class CaseFinding(Withdrawable):
     """What an investigation concluded about one standard in a complaint: substantiated or not.
 
     Not the glossary's "finding", which is an audit's (``audits.AuditFinding``); a substantiated
@@ -33,6 +69,7 @@ class CaseFinding(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [_withdrawal_has_reason("complaints_finding_withdrawal_has_reason")]
         indexes = [models.Index(fields=["complaint", "created_at"], name="complaints_finding_case_idx")]
 
     def __str__(self) -> str:
@@ -40,7 +77,7 @@ class CaseFinding(models.Model):
         return f"{self.standard_id} {verdict}"
 
 
-class Remedy(models.Model):
+class Remedy(Withdrawable):
     """A remedy the supplier owes the worker(s): back pay, reinstatement, discipline, training..."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -78,6 +115,7 @@ class Remedy(models.Model):
             models.CheckConstraint(
                 condition=Q(verified=False) | Q(verified_at__isnull=False), name="complaints_remedy_verified_at"
             ),
+            _withdrawal_has_reason("complaints_remedy_withdrawal_has_reason"),
         ]
         indexes = [models.Index(fields=["complaint", "created_at"], name="complaints_remedy_case_idx")]
 

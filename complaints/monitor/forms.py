@@ -248,6 +248,38 @@ class RemedyVerifyForm(BootstrapForm):
     remedy = forms.UUIDField(widget=forms.HiddenInput)
 
 
+# Corrections and withdrawals: one form per finding or remedy row, the row's UUID hidden in it.
+
+
+def _correction_reason() -> forms.CharField:
+    return forms.CharField(
+        label="Reason (required)",
+        max_length=2000,
+        help_text="Kept on the case with your name; the old version stays in its history.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FindingCorrectForm(FindingForm):
+    finding = forms.UUIDField(widget=forms.HiddenInput)
+    reason = _correction_reason()
+
+
+class FindingWithdrawForm(BootstrapForm):
+    finding = forms.UUIDField(widget=forms.HiddenInput)
+    reason = _correction_reason()
+
+
+class RemedyCorrectForm(RemedyForm):
+    remedy = forms.UUIDField(widget=forms.HiddenInput)
+    reason = _correction_reason()
+
+
+class RemedyWithdrawForm(BootstrapForm):
+    remedy = forms.UUIDField(widget=forms.HiddenInput)
+    reason = _correction_reason()
+
+
 class LinkForm(BootstrapForm):
     other = forms.CharField(
         label="Other case's reference",

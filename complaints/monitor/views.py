@@ -42,7 +42,7 @@ from complaints.choices import (
     RemedyKind,
     Status,
 )
-from complaints.models import Complaint, Event
+from complaints.models import CaseFinding, Complaint, Event, Remedy
 from complaints.monitor import forms as f
 from complaints.permissions import access_complaint
 from complaints.reply_templates import reply_template_text
@@ -183,19 +183,36 @@ def _describe_events(events: list[Event]) -> None:
             text = f"to {names.get(assignee, 'someone')}" if assignee else "back to the queue"
         elif event.kind == EventKind.LINKED:
             text = f"with {data.get('reference', '')}"
-        elif event.kind == EventKind.FINDING:
-            verdict = "substantiated" if data.get("substantiated") else "not substantiated"
-            text = f"{data.get('standard', '')}: {verdict}"
-        elif event.kind in (EventKind.REMEDY, EventKind.REMEDY_VERIFIED):
-            text = str(remedy_labels.get(data.get("kind", ""), ""))
-            if data.get("amount"):
-                text += f": {data['amount']} {data.get('currency', '')}"
-            if data.get("due_on"):
-                text += f", due {data['due_on']}"
+        elif event.kind in (EventKind.FINDING, EventKind.FINDING_WITHDRAWN):
+            text = _finding_text(data.get("standard"), data.get("substantiated"))
+        elif event.kind == EventKind.FINDING_CORRECTED:
+            before = _finding_text(data.get("from_standard"), data.get("from_substantiated"))
+            text = f"{before} → {_finding_text(data.get('standard'), data.get('substantiated'))}"
+            if data.get("remedies_moved"):
+                text += f" · {data['remedies_moved']} remed{'y' if data['remedies_moved'] == 1 else 'ies'} moved to it"
+        elif event.kind in (EventKind.REMEDY, EventKind.REMEDY_VERIFIED, EventKind.REMEDY_WITHDRAWN):
+            text = _remedy_text(data, remedy_labels)
+        elif event.kind == EventKind.REMEDY_CORRECTED:
+            text = f"{_remedy_text(data.get('from') or {}, remedy_labels)} → {_remedy_text(data, remedy_labels)}"
+            if data.get("was_verified"):
+                text += " · was verified: to verify again"
         elif event.kind == EventKind.CREATED:
             channel = channels.get(data.get("channel", ""), data.get("channel", ""))
             text = f"by {channel}, in {languages.get(data.get('language', ''), data.get('language', ''))}"
         event.detail = text  # type: ignore[attr-defined]
+
+
+def _finding_text(standard: Any, substantiated: Any) -> str:
+    return f"{standard or ''}: {'substantiated' if substantiated else 'not substantiated'}"
+
+
+def _remedy_text(data: dict[str, Any], labels: dict[str, Any]) -> str:
+    text = str(labels.get(data.get("kind", ""), ""))
+    if data.get("amount"):
+        text += f": {data['amount']} {data.get('currency', '')}"
+    if data.get("due_on"):
+        text += f", due {data['due_on']}"
+    return text
 
 
 @dataclass
@@ -239,6 +256,32 @@ def _remedy_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
     return f.RemedyForm(data, findings=ctx.view.findings)
 
 
+def _finding_correct_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    return f.FindingCorrectForm(data, standards=ctx.standards)
+
+
+def _remedy_correct_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
+    return f.RemedyCorrectForm(data, findings=ctx.view.findings)
+
+
+def _finding_as_initial(finding: CaseFinding) -> dict[str, Any]:
+    return {
+        "finding": finding.uuid,
+        "standard": finding.standard.code,
+        "substantiated": "yes" if finding.substantiated else "no",
+        "notes": finding.notes,
+    }
+
+
+def _remedy_as_initial(remedy: Remedy) -> dict[str, Any]:
+    finding = remedy.finding
+    return {
+        "remedy": remedy.uuid, "kind": remedy.kind, "amount": remedy.amount, "currency": remedy.currency,
+        "due_on": remedy.due_on, "description": remedy.description,
+        "finding": str(finding.uuid) if finding is not None and not finding.is_withdrawn else "",
+    }  # fmt: skip
+
+
 def _share_form(ctx: CaseForms, data: Any) -> f.BootstrapForm:
     initial = {}
     if data is None:
@@ -258,18 +301,25 @@ def _actor(request: HttpRequest) -> User:
     return user  # type: ignore[no-any-return]
 
 
-def _build(name: str, ctx: CaseForms, data: Any) -> f.BootstrapForm:
-    form = PAGE_FORMS[name].form(ctx, data)
-    form.auto_id = f"id_{name}_%s"  # several forms on one page have a "reason": keep the ids apart
+def _build(name: str, ctx: CaseForms, data: Any, *, row: CaseFinding | Remedy | None = None) -> f.BootstrapForm:
+    spec = PAGE_FORMS[name]
+    form = spec.form(ctx, data)
+    # Several forms on one page have a "reason" (one per finding or remedy row, too): keep the ids apart.
+    form.auto_id = f"id_{name}_{row.uuid.hex[:8]}_%s" if row is not None else f"id_{name}_%s"
+    if row is not None and spec.initial is not None:
+        form.initial = spec.initial(row)
     return form
 
 
 @dataclass(frozen=True)
 class PageForm:
-    """The case page's form for one of ``CASE_ACTIONS``, and the section it sits in."""
+    """The case page's form for one of ``CASE_ACTIONS``, and the section it sits in. A form about
+    one finding or remedy (``row``: the input naming it) is drawn once per row, filled from it."""
 
     form: FormFactory
     anchor: str
+    row: str = ""
+    initial: Callable[[Any], dict[str, Any]] | None = None
 
 
 # One form per action of ``complaints.actions.CASE_ACTIONS`` (and no other: a test holds them equal).
@@ -287,6 +337,10 @@ PAGE_FORMS: dict[str, PageForm] = {
     "finding": PageForm(_finding_form, "findings"),
     "remedy": PageForm(_remedy_form, "findings"),
     "remedy_verify": PageForm(_plain(f.RemedyVerifyForm), "findings"),
+    "finding_correct": PageForm(_finding_correct_form, "findings", "finding", _finding_as_initial),
+    "finding_withdraw": PageForm(_plain(f.FindingWithdrawForm), "findings", "finding", lambda r: {"finding": r.uuid}),
+    "remedy_correct": PageForm(_remedy_correct_form, "findings", "remedy", _remedy_as_initial),
+    "remedy_withdraw": PageForm(_plain(f.RemedyWithdrawForm), "findings", "remedy", lambda r: {"remedy": r.uuid}),
     "link": PageForm(_plain(f.LinkForm), "linked"),
     "share": PageForm(_share_form, "share"),
 }
@@ -302,12 +356,16 @@ def _case_context(
     _describe_events([e.event for e in timeline if e.event is not None])
     ctx = CaseForms(view=view, standards=_active_standards(), workers=f.case_workers(user))
     forms: dict[str, Any] = {
-        name: _build(name, ctx, None) for name in PAGE_FORMS if name != "share" or complaint.worksite_id
+        name: _build(name, ctx, None)
+        for name, spec in PAGE_FORMS.items()
+        if not spec.row and (name != "share" or complaint.worksite_id)
     }
-    if failed is not None:
+    failed_row_form = _row_forms(ctx, user=user, failed=failed)
+    if failed is not None and not PAGE_FORMS[failed[0]].row:
         forms[failed[0]] = failed[1]
     actions = workflow.available_actions(complaint=complaint, user=user)
     return {
+        "failed_row_form": failed_row_form,
         "view": view,
         "complaint": complaint,
         "now": now,
@@ -324,6 +382,38 @@ def _case_context(
         "can_record_remedy": complaint.status in workflow.REMEDY_STATUSES,
         "reveal_form": f.RevealForm(auto_id="id_reveal_%s"),
     }
+
+
+def _row_forms(ctx: CaseForms, *, user: Any, failed: tuple[str, f.BootstrapForm] | None) -> f.BootstrapForm | None:
+    """Give each finding and remedy that counts its correction and withdrawal forms (``row.fix_forms``,
+    by action), if ``user`` may use them now (``row.fixable``; no query). A form that failed goes
+    back to its row, opened; returned instead if its row no longer counts (withdrawn meanwhile)."""
+    view = ctx.view
+    status = view.complaint.status
+    rows: dict[str, list[Any]] = {"finding": view.findings, "remedy": view.remedies}
+    for finding in view.findings:
+        finding.fixable = status in workflow.FINDING_STATUSES and workflow.finding_may_be_withdrawn(  # type: ignore[attr-defined]
+            finding=finding, user=user
+        )
+    for remedy in view.remedies:
+        remedy.fixable = status in workflow.REMEDY_STATUSES  # type: ignore[attr-defined]
+    for kind, items in rows.items():
+        for row in items:
+            row.fix_forms = {
+                name: _build(name, ctx, None, row=row) for name, spec in PAGE_FORMS.items() if spec.row == kind
+            }
+            row.fix_open = False
+    if failed is None or not PAGE_FORMS[failed[0]].row:
+        return None
+    name, form = failed
+    kind = PAGE_FORMS[name].row
+    key = str(form.data.get(kind, ""))
+    for row in rows[kind]:
+        if str(row.uuid) == key:
+            row.fix_forms[name] = form
+            row.fix_open = True
+            return None
+    return form
 
 
 @never_cache

@@ -47,7 +47,18 @@ ENDPOINTS: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("share/", Status.INVESTIGATING, "W-1", {"summary": "A wage complaint at your worksite."}, 200),
     ("remedies/", Status.INVESTIGATING, "W-1", {"kind": "back_pay", "amount": "120.50", "currency": "USD"}, 200),
     ("link/", Status.INVESTIGATING, "W-1", {"other": "OTHER"}, 200),
-]
+    ("withdraw-finding/", Status.INVESTIGATING, "W-1", {"finding": "FINDING", "reason": "Recorded in error"}, 200),
+    (
+        "correct-finding/", Status.INVESTIGATING, "W-1",
+        {"finding": "FINDING", "standard": "W-2", "substantiated": True, "reason": "Wrong standard"}, 200,
+    ),
+    ("withdraw-remedy/", Status.INVESTIGATING, "W-1", {"remedy": "REMEDY", "reason": "Entered twice"}, 200),
+    (
+        "correct-remedy/", Status.INVESTIGATING, "W-1",
+        {"remedy": "REMEDY", "kind": "back_pay", "amount": "1200", "currency": "USD", "reason": "Amount mistyped"},
+        200,
+    ),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -63,6 +74,12 @@ def test_every_case_endpoint_answers_each_role_as_its_permissions_say(
         payload["remedy"] = str(
             workflow.remedy_record(
                 complaint=complaint, actor=world.lead, kind="training", description="Crew training"
+            ).uuid
+        )
+    if payload.get("finding") == "FINDING":
+        payload["finding"] = str(
+            workflow.finding_record(
+                complaint=complaint, actor=world.lead, standard=standards["W-1"], substantiated=True
             ).uuid
         )
     if payload.get("other") == "OTHER":
