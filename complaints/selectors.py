@@ -41,8 +41,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Left
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -71,34 +70,25 @@ QUEUE_RELATED = ("worksite__supplier__organization", "standard", "assignee")
 QUEUE_COLUMNS = (
     "reference", "channel", "language", "worksite__code", "worksite__name", "worksite__supplier__uuid",
     "worksite__supplier__standing", "worksite__supplier__organization__name", "standard__code", "standard__title",
-    "severity", "status", "scope", "assignee__username", "assignee__first_name",
+    "severity", "description", "status", "scope", "assignee__username", "assignee__first_name",
     "assignee__last_name", "received_at", "acknowledge_due", "investigate_due", "resolve_due", "escalated_at",
     "severity_rank", "next_due", "complainant_id", "updated_at",
 )  # fmt: skip
 # How much of what the worker reported a queue row shows (staff only): the first line, shortened.
+# The description is loaded whole: cutting it in SQL measured no faster, even at 3,000 characters
+# a row (docs/performance.md).
 FIRST_LINE_CHARS = 90
 
 
-def _queue_rows(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    """The queue's columns and related rows, and the start of the description's first non-blank line
-    (cut in the database: a long description is never loaded whole; one character more than shown
-    tells whether it was cut)."""
-    first_line = Func(F("description"), Value(r"^\s*([^\r\n]*)"), function="substring", output_field=TextField())
-    return (
-        qs.select_related(*QUEUE_RELATED)
-        .only(*QUEUE_COLUMNS)
-        .annotate(first_line_start=Left(first_line, FIRST_LINE_CHARS + 1))
-    )
-
-
-def _shortened(text: str | None) -> str:
-    """``text`` cut to ``FIRST_LINE_CHARS`` at a word boundary where there is one, with an ellipsis."""
-    text = (text or "").strip()
-    if len(text) <= FIRST_LINE_CHARS:
-        return text
-    cut = text[: FIRST_LINE_CHARS - 1]
-    if " " in cut[FIRST_LINE_CHARS // 2 :]:
-        cut = cut.rsplit(" ", 1)[0]
+def _first_line(text: str) -> str:
+    """The first non-blank line of ``text``, cut to ``FIRST_LINE_CHARS`` (at a word boundary where
+    there is one) with an ellipsis if it goes on."""
+    line = text.lstrip().partition("\n")[0].strip()
+    if len(line) <= FIRST_LINE_CHARS:
+        return line
+    cut = line[: FIRST_LINE_CHARS - 1]
+    if not line[FIRST_LINE_CHARS - 1].isspace() and " " in cut[FIRST_LINE_CHARS // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]  # not in the middle of a word
     return cut.rstrip(" ,.;:-") + "…"
 
 
@@ -265,12 +255,15 @@ def complaint_queue(*, user: Any, filters: QueueFilters) -> QueuePage:
     qs = _filtered(user=user, filters=filters, now=now)
     limit = filters.limit
     cursor = _cursor_decode(filters.cursor) if filters.cursor else None
-    rows = list(_urgency(_queue_rows(qs))[: limit + 1]) if cursor is None else _after_cursor(qs, cursor, limit + 1)
+    if cursor is None:
+        rows = list(_urgency(qs.select_related(*QUEUE_RELATED).only(*QUEUE_COLUMNS))[: limit + 1])
+    else:
+        rows = _after_cursor(qs, cursor, limit + 1)
     next_cursor = _cursor_encode(rows[limit - 1]) if len(rows) > limit else None
     rows = rows[:limit]
     for row in rows:
         row.is_overdue = bool(row.next_due and row.next_due <= now)  # type: ignore[attr-defined]
-        row.first_line = _shortened(row.first_line_start)  # type: ignore[attr-defined]
+        row.first_line = _first_line(row.description)  # type: ignore[attr-defined]
     return QueuePage(rows=rows, next_cursor=next_cursor, filters=filters, now=now)
 
 
@@ -301,7 +294,7 @@ def _after_cursor(qs: QuerySet[Complaint], cursor: tuple[int, datetime | None, i
     union = parts[0].union(*parts[1:], all=True)
     ordered = sorted(union, key=lambda r: (-r[1], r[2] is None, r[2] or _EPOCH, r[0]))[:n]
     ids = [r[0] for r in ordered]
-    by_id = _queue_rows(Complaint.objects.all()).in_bulk(ids)
+    by_id = Complaint.objects.select_related(*QUEUE_RELATED).only(*QUEUE_COLUMNS).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -152,8 +152,14 @@ def _refuse(*, complaint: Complaint, actor: Any, action: str) -> None:
 
 
 def _locked(*, complaint: Complaint, actor: Any, action: str | None = None) -> Complaint:
-    """The case row locked for this transaction (call inside ``transaction.atomic()``)."""
-    locked = _changeable(actor).select_for_update(of=("self",)).filter(pk=complaint.pk).first()
+    """The case row locked for this transaction (call inside ``transaction.atomic()``).
+
+    ``FOR NO KEY UPDATE``, the lock an ``UPDATE`` takes: it keeps two changes of the case apart, but
+    lets another transaction insert a row pointing at the case meanwhile (an event, a message), which
+    ``FOR UPDATE`` would block. Otherwise the lead confirming a suspension (it locks the proposal,
+    then adds an event to the case) and a withdrawal of its finding (it locks the case, then the
+    proposal) would deadlock."""
+    locked = _changeable(actor).select_for_update(of=("self",), no_key=True).filter(pk=complaint.pk).first()
     if locked is None:
         raise Http404("No such case.")
     if action is not None and locked.status not in SOURCES[action]:

@@ -82,6 +82,27 @@ def test_queue_filters_and_search_narrow_the_list(world, make_case, params, expe
     assert references(html) == {cases[name].reference for name in expected}
 
 
+def test_the_queue_shows_the_first_line_of_what_the_worker_reported_shortened(world, make_case):
+    forced = make_case(
+        description="\n  The crew leader keeps our passports and says we owe him for the bus, the rent and the food "
+        "so nobody can leave the camp.\nSecond line: my name and where I sleep.",
+    )
+    short = make_case(description="No water in the field today.")
+    photo = make_case(description="")
+    html = client_as(world, "lead").get("/monitor/").content.decode()
+    row = html[html.index(forced.reference) :]
+    row = row[: row.index("</tr>")]
+    first_line = re.search(r'<td class="queue-first-line small" lang="es">(.*?)</td>', row, re.S)
+    assert first_line is not None
+    shown = first_line.group(1)
+    assert shown.startswith("The crew leader keeps our passports") and shown.endswith("…")
+    assert len(shown) <= 90 and "Second line" not in html
+    assert "No water in the field today.</td>" in html
+    photo_row = html[html.index(photo.reference) :]
+    assert "No words (a photo or recording)" in photo_row[: photo_row.index("</tr>")]
+    assert short.reference in html
+
+
 def test_a_search_by_reference_finds_the_case(world, make_case):
     wanted = make_case()
     make_case()

@@ -178,3 +178,55 @@ def test_a_reply_sent_through_the_api_is_recorded_and_queued_like_one_from_the_c
         f"/api/v1/complaints/{anonymous.reference}/reply/", {"body": "Hello"}, format="json"
     )
     assert refused.status_code == 400 and "no phone" in refused.content.decode()
+
+
+def test_the_api_queue_rows_carry_the_first_line_of_what_the_worker_reported(world, make_case):
+    make_case(status=Status.NEW, description="Nos quitaron los pasaportes.\nY no nos dejan salir.")
+    row = client_for(world, "lead").get("/api/v1/complaints/").json()["results"][0]
+    assert row["first_line"] == "Nos quitaron los pasaportes."
+
+
+def test_the_api_counts_only_findings_and_remedies_that_stand_and_lists_the_withdrawn_apart(
+    world, standards, make_case
+):
+    complaint = make_case(status=Status.INVESTIGATING)
+    wrong = workflow.finding_record(
+        complaint=complaint, actor=world.lead, standard=standards["W-1"], substantiated=True
+    )
+    remedy = workflow.remedy_record(complaint=complaint, actor=world.lead, kind="training", finding=wrong)
+    client = client_for(world, "lead")
+    base = f"/api/v1/complaints/{complaint.reference}"
+    corrected = client.post(
+        f"{base}/correct-finding/",
+        {"finding": str(wrong.uuid), "standard": "W-2", "substantiated": False, "reason": "Hours were paid late"},
+        format="json",
+    )
+    assert corrected.status_code == 200, corrected.content
+    body = corrected.json()
+    [standing] = body["findings"]
+    assert (standing["standard"], standing["substantiated"]) == ("W-2", False)
+    [withdrawn] = body["withdrawn_findings"]
+    assert withdrawn["uuid"] == str(wrong.uuid) and withdrawn["replaced_by"] == standing["uuid"]
+    assert (withdrawn["withdrawn_by"], withdrawn["withdrawal_reason"]) == ("lead", "Hours were paid late")
+    assert body["remedies"][0]["finding"] == standing["uuid"]  # the remedy followed the correction
+    # Nothing substantiated stands any more: resolving is refused.
+    assert client.post(f"{base}/resolve/", {}, format="json").status_code == 400
+    gone = client.post(f"{base}/withdraw-remedy/", {"remedy": str(remedy.uuid), "reason": "Not owed"}, format="json")
+    assert gone.json()["remedies"] == [] and gone.json()["withdrawn_remedies"][0]["uuid"] == str(remedy.uuid)
+    twice = client.post(f"{base}/withdraw-remedy/", {"remedy": str(remedy.uuid), "reason": "Not owed"}, format="json")
+    assert twice.status_code == 400 and "already withdrawn" in twice.content.decode()
+    assert client.post(f"{base}/withdraw-finding/", {"finding": str(wrong.uuid)}, format="json").status_code == 400
+
+
+def test_an_investigator_cannot_withdraw_a_zero_tolerance_finding_through_the_api(world, standards, make_case):
+    complaint = make_case(status=Status.INVESTIGATING, standard="ZT-1", assignee=world.investigator)
+    zero = workflow.finding_record(
+        complaint=complaint, actor=world.investigator, standard=standards["ZT-1"], substantiated=True
+    )
+    response = client_for(world, "investigator").post(
+        f"/api/v1/complaints/{complaint.reference}/withdraw-finding/",
+        {"finding": str(zero.uuid), "reason": "Wrong standard picked"},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert not CaseFinding.objects.get(pk=zero.pk).is_withdrawn

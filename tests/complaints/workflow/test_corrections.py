@@ -319,3 +319,34 @@ def test_a_remedy_verified_while_it_is_corrected_is_either_verified_before_or_re
     assert event.data["was_verified"] == remedy.verified
     if isinstance(results[0], ValidationError):
         assert not remedy.verified
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finding_withdrawn_while_the_lead_confirms_its_suspension_leaves_a_consistent_outcome(
+    world, standards, make_case
+):
+    complaint = make_case(status=Status.INVESTIGATING, standard="ZT-1")
+    zero = finding(world, standards, complaint, "ZT-1")
+    proposal = proposal_of(zero)
+    results = _race(
+        [
+            lambda: services.standing_proposal_confirm(
+                proposal=StandingProposal.objects.get(pk=proposal.pk), actor=world.lead
+            ),
+            lambda: workflow.finding_withdraw(
+                finding=CaseFinding.objects.get(pk=zero.pk),
+                actor=world.admin,
+                reason="The account was about another farm",
+            ),
+        ]
+    )
+    assert isinstance(results[1], CaseFinding), results  # the withdrawal always goes through
+    proposal.refresh_from_db()
+    world.supplier_a.refresh_from_db()
+    if isinstance(results[0], ValidationError):  # withdrawn first: nothing left to confirm
+        assert proposal.status == ProposalStatus.REJECTED
+        assert world.supplier_a.standing == Standing.GOOD_STANDING
+    else:  # confirmed first: the suspension stands and the leads are told its grounds are gone
+        assert proposal.status == ProposalStatus.CONFIRMED
+        assert world.supplier_a.standing == Standing.SUSPENDED
+        assert Notification.objects.filter(user=world.lead, subject__startswith="Suspension grounds withdrawn").exists()

@@ -131,6 +131,26 @@ def test_search_finds_words_in_descriptions_and_messages_and_exact_references(wo
     assert search("nothing-like-this") == []
 
 
+def test_each_queue_row_carries_the_start_of_the_first_line_on_every_page(world, standards):
+    cases = bulk_cases(world, standards, 6)
+    long_line = "word " * 40
+    Complaint.objects.filter(pk=cases[0].pk).update(description=f"\r\n\t {long_line}\r\nthe rest of the story")
+    Complaint.objects.filter(pk=cases[1].pk).update(description="Ningún pago desde marzo")
+    Complaint.objects.filter(pk=cases[2].pk).update(description="")
+    expected = {
+        cases[0].pk: ("word " * 18).strip() + "…",
+        cases[1].pk: "Ningún pago desde marzo",
+        cases[2].pk: "",
+    }
+    first = complaint_queue(user=world.lead, filters=QueueFilters(limit=3))
+    second = complaint_queue(user=world.lead, filters=QueueFilters(limit=3, cursor=first.next_cursor))
+    rows = {row.pk: row.first_line for row in first.rows + second.rows}
+    assert len(rows) == 6
+    for pk, line in expected.items():
+        assert rows[pk] == line
+    assert all(len(line) <= 90 for line in rows.values())
+
+
 def test_counts_beside_the_filters_add_up(world, standards):
     bulk_cases(world, standards, 50)
     counts = complaint_queue_counts(user=world.lead, filters=QueueFilters())
