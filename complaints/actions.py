@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -92,17 +92,25 @@ def _finding(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
     return "Finding recorded."
 
 
-def _finding_of(complaint: Complaint, value: Any) -> CaseFinding | None:
-    """The case's finding given as an instance or a UUID; ValidationError if it is not the case's."""
-    if not value:
-        return None
-    if isinstance(value, CaseFinding):
-        found: CaseFinding | None = value if value.complaint_id == complaint.pk else None
+Row = TypeVar("Row", CaseFinding, Remedy)
+
+
+def _of_case(complaint: Complaint, value: Any, model: type[Row]) -> Row:
+    """The case's finding or remedy given as an instance or a UUID; ValidationError if it is not
+    one of the case's."""
+    noun = "finding" if model is CaseFinding else "remedy"
+    if isinstance(value, model):
+        found: Row | None = value if value.complaint_id == complaint.pk else None
     else:
-        found = complaint.findings.filter(uuid=_uuid(value, "finding")).first()
+        found = model.objects.filter(complaint=complaint, uuid=_uuid(value, noun)).first()
     if found is None:
-        raise ValidationError({"finding": "No such finding on this case."})
+        raise ValidationError({noun: f"No such {noun} on this case."})
     return found
+
+
+def _finding_of(complaint: Complaint, value: Any) -> CaseFinding | None:
+    """The case's finding named by ``value``, or None if none is named."""
+    return _of_case(complaint, value, CaseFinding) if value else None
 
 
 def _uuid(value: Any, field: str) -> uuid.UUID:
@@ -122,26 +130,12 @@ def _remedy(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
 
 
 def _remedy_of(complaint: Complaint, value: Any) -> Remedy:
-    """The case's remedy given as an instance or a UUID; ValidationError if it is not the case's."""
-    if isinstance(value, Remedy):
-        found: Remedy | None = value if value.complaint_id == complaint.pk else None
-    else:
-        found = complaint.remedies.filter(uuid=_uuid(value, "remedy")).first()
-    if found is None:
-        raise ValidationError({"remedy": "No such remedy on this case."})
-    return found
+    return _of_case(complaint, value, Remedy)
 
 
 def _remedy_verify(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
     workflow.remedy_verify(remedy=_remedy_of(complaint, data["remedy"]), actor=actor)
     return "Remedy verified."
-
-
-def _required_finding(complaint: Complaint, value: Any) -> CaseFinding:
-    finding = _finding_of(complaint, value)
-    if finding is None:
-        raise ValidationError({"finding": "Say which finding."})
-    return finding
 
 
 def _proposal_outcome(finding: CaseFinding) -> str:
@@ -159,13 +153,13 @@ def _proposal_outcome(finding: CaseFinding) -> str:
 
 def _finding_withdraw(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
     finding = workflow.finding_withdraw(
-        finding=_required_finding(complaint, data.get("finding")), actor=actor, reason=data.get("reason", "")
+        finding=_of_case(complaint, data["finding"], CaseFinding), actor=actor, reason=data.get("reason", "")
     )
     return "Finding withdrawn." + _proposal_outcome(finding)
 
 
 def _finding_correct(complaint: Complaint, actor: User, data: dict[str, Any]) -> str:
-    old = _required_finding(complaint, data.get("finding"))
+    old = _of_case(complaint, data["finding"], CaseFinding)
     replacement = workflow.finding_correct(
         finding=old, actor=actor, standard=data["standard"], substantiated=data["substantiated"],
         notes=data.get("notes", ""), reason=data.get("reason", ""),

@@ -673,10 +673,17 @@ def finding_correct(
     return replacement
 
 
-def _remedy_checked(
-    *, kind: str, currency: str, amount: Decimal | None, finding: CaseFinding | None, complaint: Complaint
-) -> str:
-    """Check a remedy's fields (before any lock); returns the currency code, normalized."""
+def _remedy_fields(
+    *,
+    complaint: Complaint,
+    kind: str,
+    description: str,
+    amount: Decimal | None,
+    currency: str,
+    due_on: date | None,
+    finding: CaseFinding | None,
+) -> dict[str, Any]:
+    """Check a remedy's fields (before any lock); returns them cleaned, to create the remedy with."""
     if kind not in RemedyKind.values:
         raise ValidationError({"kind": "Unknown remedy."})
     currency = (currency or "").strip().upper()
@@ -688,7 +695,10 @@ def _remedy_checked(
         raise ValidationError({"amount": "Back pay needs an amount and a currency."})
     if finding is not None and finding.complaint_id != complaint.pk:
         raise ValidationError({"finding": "This finding belongs to another case."})
-    return currency
+    return {
+        "kind": kind, "description": (description or "").strip(), "amount": amount, "currency": currency,
+        "due_on": due_on, "finding": finding,
+    }  # fmt: skip
 
 
 def _locked_for_remedies(
@@ -727,13 +737,13 @@ def remedy_record(
 ) -> Remedy:
     """Record a remedy the supplier owes (back pay needs an amount and a currency), for a finding
     that still counts, if given. Row lock on the case."""
-    currency = _remedy_checked(kind=kind, currency=currency, amount=amount, finding=finding, complaint=complaint)
+    fields = _remedy_fields(
+        complaint=complaint, kind=kind, description=description, amount=amount, currency=currency, due_on=due_on,
+        finding=finding,
+    )  # fmt: skip
     with transaction.atomic():
         locked = _locked_for_remedies(complaint=complaint, actor=actor, action="record a remedy on", finding=finding)
-        remedy = Remedy.objects.create(
-            complaint=locked, finding=finding, kind=kind, description=(description or "").strip(), amount=amount,
-            currency=currency, due_on=due_on, recorded_by=actor,
-        )  # fmt: skip
+        remedy = Remedy.objects.create(complaint=locked, recorded_by=actor, **fields)
         event_record(
             complaint=locked, kind=EventKind.REMEDY, actor=actor,
             data={"remedy": str(remedy.uuid), **_remedy_data(remedy)},
@@ -790,13 +800,13 @@ def remedy_correct(
     """
     reason = _require_reason(reason)
     complaint = remedy.complaint
-    currency = _remedy_checked(kind=kind, currency=currency, amount=amount, finding=finding, complaint=complaint)
+    fields = _remedy_fields(
+        complaint=complaint, kind=kind, description=description, amount=amount, currency=currency, due_on=due_on,
+        finding=finding,
+    )  # fmt: skip
     with transaction.atomic():
         current = _remedy_for_change(remedy=remedy, actor=actor, action="correct a remedy on", finding=finding)
-        replacement = Remedy.objects.create(
-            complaint=complaint, finding=finding, kind=kind, description=(description or "").strip(), amount=amount,
-            currency=currency, due_on=due_on, recorded_by=actor,
-        )  # fmt: skip
+        replacement = Remedy.objects.create(complaint=complaint, recorded_by=actor, **fields)
         _withdrawn(current, actor=actor, reason=reason, replaced_by=replacement)
         event_record(
             complaint=complaint, kind=EventKind.REMEDY_CORRECTED, actor=actor, reason=reason,

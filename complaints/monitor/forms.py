@@ -251,8 +251,8 @@ class RemedyVerifyForm(BootstrapForm):
 # Corrections and withdrawals: one form per finding or remedy row, the row's UUID hidden in it.
 
 
-def _correction_reason() -> forms.CharField:
-    return forms.CharField(
+class CorrectionReasonForm(BootstrapForm):
+    reason = forms.CharField(
         label="Reason (required)",
         max_length=2000,
         help_text="Kept on the case with your name; the old version stays in its history.",
@@ -260,24 +260,20 @@ def _correction_reason() -> forms.CharField:
     )
 
 
-class FindingCorrectForm(FindingForm):
+class FindingCorrectForm(FindingForm, CorrectionReasonForm):
     finding = forms.UUIDField(widget=forms.HiddenInput)
-    reason = _correction_reason()
 
 
-class FindingWithdrawForm(BootstrapForm):
+class FindingWithdrawForm(CorrectionReasonForm):
     finding = forms.UUIDField(widget=forms.HiddenInput)
-    reason = _correction_reason()
 
 
-class RemedyCorrectForm(RemedyForm):
+class RemedyCorrectForm(RemedyForm, CorrectionReasonForm):
     remedy = forms.UUIDField(widget=forms.HiddenInput)
-    reason = _correction_reason()
 
 
-class RemedyWithdrawForm(BootstrapForm):
+class RemedyWithdrawForm(CorrectionReasonForm):
     remedy = forms.UUIDField(widget=forms.HiddenInput)
-    reason = _correction_reason()
 
 
 class LinkForm(BootstrapForm):

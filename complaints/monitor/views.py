@@ -385,9 +385,10 @@ def _case_context(
 
 
 def _row_forms(ctx: CaseForms, *, user: Any, failed: tuple[str, f.BootstrapForm] | None) -> f.BootstrapForm | None:
-    """Give each finding and remedy that counts its correction and withdrawal forms (``row.fix_forms``,
-    by action), if ``user`` may use them now (``row.fixable``; no query). A form that failed goes
-    back to its row, opened; returned instead if its row no longer counts (withdrawn meanwhile)."""
+    """Give each finding and remedy that counts its correction and withdrawal forms
+    (``row.correct_form``, ``row.withdraw_form``), and say whether ``user`` may use them now
+    (``row.fixable``; no query). A form that failed goes back to its row, opened; it is returned
+    instead if its row no longer counts (withdrawn meanwhile)."""
     view = ctx.view
     status = view.complaint.status
     rows: dict[str, list[Any]] = {"finding": view.findings, "remedy": view.remedies}
@@ -399,9 +400,9 @@ def _row_forms(ctx: CaseForms, *, user: Any, failed: tuple[str, f.BootstrapForm]
         remedy.fixable = status in workflow.REMEDY_STATUSES  # type: ignore[attr-defined]
     for kind, items in rows.items():
         for row in items:
-            row.fix_forms = {
-                name: _build(name, ctx, None, row=row) for name, spec in PAGE_FORMS.items() if spec.row == kind
-            }
+            for name, spec in PAGE_FORMS.items():
+                if spec.row == kind:
+                    setattr(row, _row_form_attribute(name), _build(name, ctx, None, row=row))
             row.fix_open = False
     if failed is None or not PAGE_FORMS[failed[0]].row:
         return None
@@ -410,10 +411,15 @@ def _row_forms(ctx: CaseForms, *, user: Any, failed: tuple[str, f.BootstrapForm]
     key = str(form.data.get(kind, ""))
     for row in rows[kind]:
         if str(row.uuid) == key:
-            row.fix_forms[name] = form
+            setattr(row, _row_form_attribute(name), form)
             row.fix_open = True
             return None
     return form
+
+
+def _row_form_attribute(name: str) -> str:
+    """Where a row keeps its form for action ``name``: ``finding_correct`` -> ``correct_form``."""
+    return name.split("_", 1)[1] + "_form"
 
 
 @never_cache

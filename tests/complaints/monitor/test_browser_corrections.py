@@ -12,8 +12,7 @@ from complaints import workflow
 from complaints.choices import Status
 from complaints.models import CaseFinding, Remedy
 from tests.browser import SCREENSHOTS
-from tests.complaints.monitor.test_browser_monitor import current_token
-from tests.conftest import PASSWORD
+from tests.complaints.monitor.test_browser_monitor import staff_sign_in
 from wsr.network.choices import ProposalStatus, Standing
 from wsr.network.models import StandingProposal
 
@@ -47,15 +46,7 @@ def test_lead_triages_from_the_queue_and_corrects_a_finding_and_a_remedy(
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
-    page.goto(f"{live_server.url}/monitor/")
-    page.wait_for_url("**/accounts/login/**")
-    page.fill("#id_username", "lead")
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/accounts/2fa/**")
-    page.fill("#id_token", current_token(device))
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/monitor/")
+    staff_sign_in(page, live_server.url, "lead", device)
 
     # Item 8: the first line of what each worker reported, shortened; never the second line.
     expect(page.locator("#queue-table tbody tr")).to_have_count(4)

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from complaints.choices import MessageKind, Status
 from complaints.models import Complaint
@@ -25,6 +25,19 @@ def current_token(device: TOTPDevice) -> str:
     if time.time() % 30 > 25:
         time.sleep(30 - time.time() % 30 + 0.5)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def staff_sign_in(page: Page, base_url: str, username: str, device: TOTPDevice) -> None:
+    """Open the queue, sign in with the password and the second factor, and land on the queue."""
+    page.goto(f"{base_url}/monitor/")
+    page.wait_for_url("**/accounts/login/**")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")  # not the navigation's log-out button
+    page.wait_for_url("**/accounts/2fa/**")
+    page.fill("#id_token", current_token(device))
+    page.click("main form button[type=submit]")  # not the navigation's log-out button
+    page.wait_for_url(f"{base_url}/monitor/")
 
 
 @pytest.mark.browser
@@ -43,15 +56,7 @@ def test_investigator_finds_replies_triages_and_resolves_a_case(browser, world, 
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
 
-    page.goto(f"{live_server.url}/monitor/")
-    page.wait_for_url("**/accounts/login/**")
-    page.fill("#id_username", "investigator")
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")  # not the navigation's log-out button
-    page.wait_for_url("**/accounts/2fa/**")
-    page.fill("#id_token", current_token(device))
-    page.click("main form button[type=submit]")  # not the navigation's log-out button
-    page.wait_for_url(f"{live_server.url}/monitor/")
+    staff_sign_in(page, live_server.url, "investigator", device)
     expect(page.locator("#queue-table tbody tr")).to_have_count(4)
     expect(page.locator("#queue-counts")).to_contain_text("Open")  # loaded lazily by htmx
     expect(page.locator(".queue-row-overdue .time-overdue")).to_contain_text("overdue 5")

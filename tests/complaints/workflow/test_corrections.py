@@ -3,18 +3,17 @@ withdrawn one counting nowhere (resolving, the supplier summary, suspensions).""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.http import Http404
 
 from complaints import workflow
 from complaints.choices import EventKind, Status
 from complaints.models import CaseFinding, CaseFindingHistory, Complaint, Event, Remedy, RemedyHistory
+from tests.complaints.workflow.test_transitions import _race
 from wsr.network import services
 from wsr.network.choices import ProposalStatus, Standing
 from wsr.network.models import Notification, StandingChange, StandingProposal
@@ -257,27 +256,6 @@ def test_a_remedy_is_never_recorded_for_a_withdrawn_finding(world, standards, ma
 
 
 # --- Two people at once ---------------------------------------------------------------------------
-
-
-def _race(calls: list[Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
