@@ -125,6 +125,19 @@ def test_debug_mode_starts_without_a_secret_key_for_laptops():
     assert result.returncode == 0, result.stderr
 
 
+def test_daily_schedules_run_in_the_configured_time_zone():
+    code = "from wsr.celery import app; print(app.conf.timezone, app.timezone)"
+    result = manage("shell", "-v", "0", "-c", code, TIME_ZONE="America/New_York")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["America/New_York", "America/New_York"]
+
+
+def test_seed_demo_refuses_to_install_known_passwords_without_debug():
+    result = manage("seed_demo")
+    line = one_clear_line(result)
+    assert "DEBUG" in line and "--force" in line
+
+
 # --- The typed readers themselves --------------------------------------------------------------------
 
 

@@ -189,7 +189,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Tasks are published from the outbox table; the sweep catches any the after-commit nudge missed
@@ -233,6 +232,8 @@ try:
     zoneinfo.ZoneInfo(TIME_ZONE)
 except (zoneinfo.ZoneInfoNotFoundError, ValueError):
     raise ImproperlyConfigured(f"TIME_ZONE must be an IANA time zone such as Europe/Paris, not {TIME_ZONE!r}") from None
+# Daily schedules (the crontab hours of CELERY_BEAT_SCHEDULE) follow the deployment's time zone.
+CELERY_TIMEZONE = TIME_ZONE
 USE_TZ = True
 
 # --- Static and media files -----------------------------------------------------------------------
