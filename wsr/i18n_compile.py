@@ -65,8 +65,8 @@ def _format_problem(source: str, translation: str, *, all_required: bool) -> str
 def _message_problems(message: Message) -> list[str]:
     if "python-format" not in message.flags or not message.string:
         return []
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    ids = [str(i) for i in message.id] if isinstance(message.id, tuple | list) else [str(message.id)]
+    strings = [str(s) for s in message.string] if isinstance(message.string, tuple | list) else [str(message.string)]
     problems = []
     for index, translation in enumerate(strings):
         if not translation:
