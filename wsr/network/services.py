@@ -10,11 +10,10 @@ import secrets
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from wsr.network import permissions
-from wsr.network.choices import ROLES_BY_KIND, OrganizationKind, Role, Standing
+from wsr.network.choices import OrganizationKind, Role, Standing
 from wsr.network.models import (
     WORKSITE_CODE_LETTERS,
     Membership,
@@ -41,8 +40,7 @@ def organization_create(*, name: str, kind: str, country: str = "") -> Organizat
 
 def membership_create(*, user: User, organization: Organization, role: str) -> Membership:
     """Give ``user`` a role in ``organization``; raises ValidationError if the role does not fit."""
-    if role not in ROLES_BY_KIND[organization.kind]:
-        raise ValidationError(f"A {organization.get_kind_display()} member cannot be {Role(role).label}.")
+    Membership(user=user, organization=organization, role=role).clean()
     membership, _ = Membership.objects.update_or_create(
         user=user, organization=organization, role=role, defaults={"is_active": True}
     )
@@ -79,10 +77,12 @@ def worksite_create(*, supplier: Supplier, name: str, code: str = "", **fields: 
 
 
 def supply_relationship_start(*, buyer: Organization, supplier: Supplier, started_on: date) -> SupplyRelationship:
-    """Record that ``buyer`` sources from ``supplier``; its users may then see the supplier."""
-    if buyer.kind != OrganizationKind.BUYER:
-        raise ValidationError(f"{buyer} is not a buyer.")
-    return SupplyRelationship.objects.create(buyer=buyer, supplier=supplier, started_on=started_on)
+    """Record that ``buyer`` sources from ``supplier``; its users may then see the supplier. Raises
+    ValidationError if ``buyer`` is not a buyer organization."""
+    relationship = SupplyRelationship(buyer=buyer, supplier=supplier, started_on=started_on)
+    relationship.clean()
+    relationship.save()
+    return relationship
 
 
 def supply_relationship_end(*, relationship: SupplyRelationship, ended_on: date) -> None:
