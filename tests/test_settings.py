@@ -77,6 +77,7 @@ def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must be an IANA time zone"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
         ({"HEALTHZ_CELERY_TIMEOUT": "soon"}, "HEALTHZ_CELERY_TIMEOUT must be a number"),
+        ({"PROXY_COUNT": "-1"}, "PROXY_COUNT must be 0 or more"),
         ({"SECRET_KEY": None, "SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE: cannot read"),
     ],
     ids=lambda value: "-".join(value) if isinstance(value, dict) else None,

@@ -308,6 +308,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
 
+# --- Client addresses -----------------------------------------------------------------------------
+# Reverse proxies in front of the web processes that append to X-Forwarded-For (one load balancer: 1).
+# Every throttle (API token, web intake) and the sign-in lockout key on the address the outermost of
+# them saw (wsr/client_address.py); 0 trusts no header at all. Too high a number lets clients choose
+# their address; too low puts every client behind the proxy in one bucket.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
+
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad credential answer 401, not 403.
@@ -324,6 +333,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    # Any DRF throttle that does not ask wsr.client_address still reads X-Forwarded-For the same way.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "WSR case management API",
@@ -415,14 +426,14 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "WSR case management")
 
 # Staff sign-in lockout (django-axes): 5 failures for one username from one address lock that pair
 # for an hour. Only sign-in attempts are recorded; worker pages never authenticate, so no worker's
-# IP address is ever stored. Behind a proxy, set AXES_IPWARE_PROXY_COUNT to the number of hops.
+# IP address is ever stored. The address is found as for every throttle (PROXY_COUNT).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # No start-up banner: every manage.py command (and `check --deploy`) would print it.
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "wsr.client_address.client_address"
 # Only writes are worth a history context; GET requests then pay nothing for it.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
+from wsr.client_address import client_address
+
 logger = logging.getLogger(__name__)
 
 # Per client, per window; settings.WEB_INTAKE_RATES overrides any of them.
@@ -29,8 +31,9 @@ DEFAULT_RATES = {
 
 
 def client_key(group: str, request: HttpRequest) -> str:
-    """An opaque, non-reversible stand-in for the client address, used only inside the cache."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """An opaque, non-reversible stand-in for the client address (``wsr.client_address``, which
+    knows the proxies in front), used only inside the cache."""
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), f"throttle:{address}".encode(), hashlib.sha256).hexdigest()
 
 
