@@ -439,3 +439,5 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "wsr-demo")
 HEALTHZ_CELERY_TIMEOUT = env_float("HEALTHZ_CELERY_TIMEOUT", 1.5)
+# Each web process answers /healthz from its last check for this long (wsr/health.py).
+HEALTHZ_CACHE_SECONDS = env_float("HEALTHZ_CACHE_SECONDS", 5.0)
