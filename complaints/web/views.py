@@ -144,6 +144,10 @@ def report(request: HttpRequest) -> HttpResponse:
     )
     if remembered or not result.created:
         # The same form again finds the first complaint: same confirmation (never another code).
+        if not result.created and remembered and not receipt_code_check(complaint=result.complaint, code=code):
+            # Its confirmation was shown and taken already, so the code just reserved is not the
+            # case's: drop it, and the confirmation page says "already sent".
+            receipt_code_take(idempotency_key=key)
         return HttpResponseRedirect(_done_url(key))
     # No cache (Redis down): show the confirmation in this answer; it cannot be shown again later.
     return render_public(request, "complaints/web/report_done.html", _done_context(result.complaint, code))
