@@ -345,6 +345,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Only the API's users read its description (README, "Where to look first"): the schema maps
+    # every endpoint and field, which helps nobody who cannot call them.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "wsr.api_permissions.SecondFactorVerified"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
