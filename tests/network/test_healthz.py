@@ -7,9 +7,9 @@ caller refreshing a stale answer while the others get the previous one at once.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
@@ -81,19 +81,15 @@ def test_concurrent_calls_do_not_hold_workers_for_the_timeout(settings):
     settings.HEALTHZ_CACHE_SECONDS = 0.2
     timed_get()  # this process's first answer
     time.sleep(0.3)  # now stale
-    results: list[tuple[float, int]] = []
 
-    def probe() -> None:
+    def probe(_: int) -> tuple[float, int]:
         try:
-            results.append(timed_get())
+            return timed_get()
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=probe) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(probe, range(8)))
     assert len(results) == 8 and all(status == 503 for _, status in results)
     slow = [elapsed for elapsed, _ in results if elapsed >= 0.5]
     assert len(slow) <= 1, sorted(round(elapsed, 2) for elapsed, _ in results)

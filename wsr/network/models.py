@@ -99,16 +99,21 @@ def role_misfit_message(*, organization: Organization, role: str) -> str | None:
     return f"A {organization.get_kind_display()} member cannot be {Role(role).label}."
 
 
-def _organization_kind_is(column: str, kind: OrganizationKind) -> str:
-    """Trigger body: the organization in ``NEW.<column>`` is of ``kind`` (locked FOR SHARE, so a kind
-    change in flight waits, and its own trigger then sees this row)."""
-    return f"""
+def _organization_kind_trigger(*, name: str, column: str, kind: OrganizationKind) -> pgtrigger.Trigger:
+    """A trigger refusing a row whose organization (``NEW.<column>``) is not of ``kind``. The row is
+    locked FOR SHARE, so a kind change in flight waits, and its own trigger then sees this row."""
+    return pgtrigger.Trigger(
+        name=name,
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf(column),
+        when=pgtrigger.Before,
+        func=f"""
     PERFORM 1 FROM network_organization WHERE id = NEW.{column} AND kind = '{kind.value}' FOR SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'organization % is not a {kind.value}', NEW.{column} USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
-    """
+    """,
+    )
 
 
 class Organization(models.Model):
@@ -225,11 +230,10 @@ class Supplier(models.Model):
             models.CheckConstraint(condition=Q(standing__in=Standing.values), name="network_supplier_standing_valid"),
         ]
         triggers = [
-            pgtrigger.Trigger(
+            _organization_kind_trigger(
                 name="network_supplier_organization_is_supplier",
-                operation=pgtrigger.Insert | pgtrigger.UpdateOf("organization_id"),
-                when=pgtrigger.Before,
-                func=_organization_kind_is("organization_id", OrganizationKind.SUPPLIER),
+                column="organization_id",
+                kind=OrganizationKind.SUPPLIER,
             ),
         ]
 
@@ -383,11 +387,8 @@ class SupplyRelationship(models.Model):
             ),
         ]
         triggers = [
-            pgtrigger.Trigger(
-                name="network_supply_buyer_is_buyer",
-                operation=pgtrigger.Insert | pgtrigger.UpdateOf("buyer_id"),
-                when=pgtrigger.Before,
-                func=_organization_kind_is("buyer_id", OrganizationKind.BUYER),
+            _organization_kind_trigger(
+                name="network_supply_buyer_is_buyer", column="buyer_id", kind=OrganizationKind.BUYER
             ),
         ]
 
