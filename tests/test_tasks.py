@@ -10,7 +10,7 @@ import pytest
 from celery.signals import task_retry
 from django.db import connection
 
-from complaints.tasks import escalation_scan_task
+from wsr.deadlines.tasks import deadline_scan_task
 
 
 def _closed_port() -> int:
@@ -53,6 +53,6 @@ def outage_until_first_retry(transactional_db: None) -> Iterator[Outage]:
 def test_a_task_that_meets_a_database_outage_is_retried_and_succeeds_once_the_database_is_back(
     outage_until_first_retry,
 ):
-    result = escalation_scan_task.apply()
+    result = deadline_scan_task.apply()
     assert outage_until_first_retry.retries == 1
     assert result.state == "SUCCESS", result.traceback

@@ -12,10 +12,10 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import make_user
+from wsr.contributions import PROJECT_APPS
 from wsr.network.choices import OrganizationKind, Role
 from wsr.network.demo import USERS
 from wsr.network.models import Organization, Supplier, SupplyRelationship, User, Worksite
-from wsr.seeding import PROJECT_APPS
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0002_code_of_conduct'),
+        ('network', '0003_standingproposal'),
     ]
 
     operations = [
