@@ -31,6 +31,29 @@ MEDIA = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Messages/(MM\w+)/Media/(ME\w+
 
 
 @dataclass
+class LocalServer:
+    """A server on 127.0.0.1 in a thread of the test process; requests it holds wait for ``release()``."""
+
+    released: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: socketserver.TCPServer | None = None
+
+    def serve(self, server: socketserver.TCPServer, name: str) -> None:
+        self.server = server
+        server.daemon_threads = True  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
+
+    def stop(self) -> None:
+        self.released.set()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class TwilioMessage:
     sid: str
     account_sid: str
@@ -53,7 +76,7 @@ class TwilioMessage:
 
 
 @dataclass
-class FakeTwilio:
+class FakeTwilio(LocalServer):
     """Twilio's REST API for messages and media.
 
     A created message exists (and is listed) as soon as its request arrives: Twilio accepted it, even
@@ -66,9 +89,6 @@ class FakeTwilio:
     messages: list[TwilioMessage] = field(default_factory=list)
     media_requests: list[str] = field(default_factory=list)
     in_flight: dict[str, float] = field(default_factory=dict)  # sid -> when its request arrived
-    released: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
@@ -126,16 +146,8 @@ class FakeTwilio:
                 except OSError:
                     pass  # the caller was killed while we took our time: that is the point
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, name="fake-twilio", daemon=True).start()
+        self.serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler), "fake-twilio")
         return self
-
-    def stop(self) -> None:
-        self.released.set()
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
 
     def accept(self, *, account_sid: str, form: dict[str, str]) -> TwilioMessage:
         message = TwilioMessage(
@@ -170,9 +182,6 @@ class FakeTwilio:
             "previous_page_uri": None,
         }  # fmt: skip
 
-    def release(self) -> None:
-        self.released.set()
-
     def accepted(self) -> int:
         with self.lock:
             return len(self.messages)
@@ -194,16 +203,13 @@ class FakeTwilio:
 
 
 @dataclass
-class FakeSmtp:
+class FakeSmtp(LocalServer):
     """An SMTP server that keeps what it receives. The first ``hold`` connections get no greeting
     until ``release()``: a worker killed then has handed nothing over."""
 
     hold: int = 0
     received: list[EmailMessage] = field(default_factory=list)
     connections: int = 0
-    released: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: socketserver.ThreadingTCPServer | None = None
 
     @property
     def port(self) -> int:
@@ -254,20 +260,8 @@ class FakeSmtp:
                 with fake.lock:
                     fake.received.append(parsed)
 
-        socketserver.ThreadingTCPServer.allow_reuse_address = True
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, name="fake-smtp", daemon=True).start()
+        self.serve(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler), "fake-smtp")
         return self
-
-    def stop(self) -> None:
-        self.released.set()
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-
-    def release(self) -> None:
-        self.released.set()
 
     def waiting(self) -> int:
         """Connections held before their greeting."""

@@ -72,7 +72,7 @@ def test_killing_the_pool_in_the_middle_of_slow_provider_calls_sends_each_sms_on
 ) -> None:
     started = time.monotonic()
     fake_twilio.latency = 2.0  # Twilio accepts at once and answers 2 s later
-    messages = send_texts(6)
+    messages = send_texts(8)  # four rounds of two calls: room for three kills mid-call
     processes.start_beat()
     worker = processes.start_worker(concurrency=2)
 
