@@ -21,10 +21,11 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from complaints.escalation import escalation_scan
+from complaints.escalation import complaint_deadlines_sync
 from complaints.models import Complaint, Event, Message
 from complaints.selectors import QueueFilters, complaint_case, complaint_queue, complaint_timeline
 from complaints.services import complaint_create
+from wsr.deadlines.services import deadline_scan
 from wsr.network.choices import OrganizationKind, Role
 from wsr.network.models import Membership, Organization, User, Worksite
 
@@ -207,7 +208,7 @@ def _make_overdue(now: Any) -> list[int]:
         Complaint.objects.filter(status__in=["new", "triaged", "investigating"]).values_list("pk", flat=True)[:OVERDUE]
     )
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM complaints_escalation WHERE complaint_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM deadlines_deadline WHERE kind LIKE 'complaints.%%' AND object_id = ANY(%s)", [ids])
         cursor.execute(
             """
             UPDATE complaints_complaint SET status = 'new', acknowledged_at = NULL, investigation_started_at = NULL,
@@ -216,6 +217,7 @@ def _make_overdue(now: Any) -> list[int]:
             """,
             [now - timedelta(hours=1), now + timedelta(days=1), now + timedelta(days=10), ids],
         )
+    complaint_deadlines_sync(complaints=Complaint.objects.filter(pk__in=ids), new=True)
     return ids
 
 
@@ -225,7 +227,7 @@ class Rollback(Exception):
 
 def escalation_rows() -> Iterator[Row]:
     started = time.perf_counter()
-    backlog = escalation_scan()  # the seeded data's own overdue cases, once (committed)
+    backlog = deadline_scan()  # the seeded data's own overdue cases, once (committed)
     yield ("escalation: first scan of the seeded backlog", (time.perf_counter() - started) * 1000, None, 0,
            f"{backlog.escalations:,} deadlines, {backlog.notifications} digests")  # fmt: skip
 
@@ -240,7 +242,7 @@ def escalation_rows() -> Iterator[Row]:
                 _make_overdue(now)
                 started = time.perf_counter()
                 with CaptureQueriesContext(connection) as captured:
-                    result = escalation_scan(now=now)
+                    result = deadline_scan(now=now)
                 scan_ms.append((time.perf_counter() - started) * 1000)
                 queries = len(captured.captured_queries)
                 raise Rollback
@@ -262,25 +264,24 @@ def escalation_rows() -> Iterator[Row]:
 
 
 def _raw_scan(now: Any, ids: list[int]) -> None:
-    """The same writes in hand-written SQL: lock, insert escalations, events, flag the cases."""
+    """The same writes in hand-written SQL: lock the due deadlines, mark them, events, flag the cases."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, acknowledge_due FROM complaints_complaint WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED", [ids]
+            """
+            SELECT id, object_id, due_at FROM deadlines_deadline
+            WHERE closed_at IS NULL AND escalated_at IS NULL AND due_at <= %s
+            ORDER BY due_at, id LIMIT 10000 FOR UPDATE SKIP LOCKED
+            """,
+            [now],
         )
         rows = cursor.fetchall()
-        cursor.execute(
-            """
-            INSERT INTO complaints_escalation (complaint_id, kind, due_at, escalated_at)
-            SELECT unnest(%s::bigint[]), 'acknowledge', unnest(%s::timestamptz[]), %s
-            ON CONFLICT DO NOTHING RETURNING complaint_id
-            """,
-            [[r[0] for r in rows], [r[1] for r in rows], now],
-        )
+        marked = [r[0] for r in rows]
+        cursor.execute("UPDATE deadlines_deadline SET escalated_at = %s WHERE id = ANY(%s)", [now, marked])
         cursor.execute(
             """
             INSERT INTO complaints_event (complaint_id, kind, from_status, to_status, reason, data, created_at)
             SELECT unnest(%s::bigint[]), 'escalated', '', '', 'Acknowledge deadline passed.', '{}', %s
             """,
-            [[r[0] for r in rows], now],
+            [[r[1] for r in rows], now],
         )
         cursor.execute("UPDATE complaints_complaint SET escalated_at = %s WHERE id = ANY(%s)", [now, ids])

@@ -1,7 +1,7 @@
 """Admin pages for cases: read-mostly. Complainant phone and name are never shown here.
 
 Status changes go through the monitor workspace (``complaints.workflow``) so that every one is
-checked and leaves an event; the admin shows cases, events, escalations and the identity access log
+checked and leaves an event; the admin shows cases, events and the identity access log (deadlines: ``wsr.deadlines``)
 without letting anyone edit them. Identities are revealed only on the case page, with a reason.
 """
 
@@ -13,16 +13,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from complaints.models import (
+    CaseFinding,
     Complainant,
     Complaint,
-    Escalation,
     Event,
-    Finding,
     IdentityAccess,
     Remedy,
     SmsConversation,
     SupplierShare,
-    SuspensionProposal,
 )
 
 
@@ -76,13 +74,6 @@ class ComplaintAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-@admin.register(Escalation)
-class EscalationAdmin(ReadOnlyAdmin):
-    list_display = ["complaint", "kind", "due_at", "escalated_at"]
-    list_filter = ["kind"]
-    list_select_related = ["complaint"]
-
-
 @admin.register(IdentityAccess)
 class IdentityAccessAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "complaint", "reason"]
@@ -90,7 +81,7 @@ class IdentityAccessAdmin(ReadOnlyAdmin):
     search_fields = ["complaint__reference", "user__username"]
 
 
-@admin.register(Finding)
+@admin.register(CaseFinding)
 class FindingAdmin(ReadOnlyAdmin):
     list_display = ["complaint", "standard", "substantiated", "created_at"]
     list_select_related = ["complaint", "standard"]
@@ -101,13 +92,6 @@ class RemedyAdmin(ReadOnlyAdmin):
     list_display = ["complaint", "kind", "amount", "currency", "due_on", "verified"]
     list_filter = ["kind", "verified"]
     list_select_related = ["complaint"]
-
-
-@admin.register(SuspensionProposal)
-class SuspensionProposalAdmin(ReadOnlyAdmin):
-    list_display = ["supplier", "status", "proposed_at", "decided_by", "decided_at"]
-    list_filter = ["status"]
-    list_select_related = ["supplier__organization", "decided_by"]
 
 
 @admin.register(SupplierShare)

@@ -1,5 +1,7 @@
 """Enumerations of the complaints app."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +45,33 @@ class DeadlineKind(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", _("Acknowledge")
     INVESTIGATE = "investigate", _("Start investigation")
     RESOLVE = "resolve", _("Resolve")
+
+
+@dataclass(frozen=True)
+class DeadlineStage:
+    """One deadline of a case: the one table every part reads (the queue's ``next_due`` column, the
+    deadlines registered for escalation, the case page, the due times set at intake and triage)."""
+
+    kind: DeadlineKind
+    due: str  # the case's column holding the due time
+    done: str  # the case's column set when the stage is done
+    span: str  # the Standard's field: how long after receipt it is due
+    owed_while: tuple[str, ...]  # statuses in which the stage is owed (if not done)
+
+    @property
+    def current_in(self) -> str:
+        """The status whose current deadline this is (the last one that owes it)."""
+        return self.owed_while[-1]
+
+
+DEADLINE_STAGES: tuple[DeadlineStage, ...] = (
+    DeadlineStage(DeadlineKind.ACKNOWLEDGE, "acknowledge_due", "acknowledged_at", "acknowledge_within", (Status.NEW,)),
+    DeadlineStage(
+        DeadlineKind.INVESTIGATE, "investigate_due", "investigation_started_at", "investigate_within",
+        (Status.NEW, Status.TRIAGED),
+    ),
+    DeadlineStage(DeadlineKind.RESOLVE, "resolve_due", "resolved_at", "resolve_within", OPEN_STATUSES),
+)  # fmt: skip
 
 
 class MessageKind(models.TextChoices):
@@ -92,7 +121,5 @@ class RemedyKind(models.TextChoices):
     POLICY_CHANGE = "policy_change", _("Policy change")
 
 
-class ProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Pending the lead's decision")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
+# The ``origin`` of standing proposals made by a case's substantiated zero-tolerance finding.
+FINDING_ORIGIN = "complaints.finding"

@@ -1,4 +1,4 @@
-"""The complaints part of the demo program (see wsr.seeding): cases in every state, made through the
+"""The complaints part of the demo program (see wsr.contributions): cases in every state, made through the
 same services the monitor uses, so their timelines are real. Idempotent: each demo case has a fixed
 idempotency key and is skipped once it exists.
 """

@@ -13,22 +13,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.http import Http404
 
-from wsr.network.choices import Role
+from wsr.network.roles import can_work_cases, is_lead
 
 if TYPE_CHECKING:
     from complaints.models import Complaint
     from complaints.models.case import ComplaintQuerySet
-
-ALL_CASES_ROLES = frozenset({Role.ADMIN, Role.MONITOR_LEAD})
-CASE_ROLES = ALL_CASES_ROLES | {Role.INVESTIGATOR}
-
-
-def can_work_cases(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_any_role(CASE_ROLES))
-
-
-def is_lead(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_any_role(ALL_CASES_ROLES))
 
 
 def restrict_complaints(queryset: ComplaintQuerySet, *, user: Any, action: str = "view") -> ComplaintQuerySet:

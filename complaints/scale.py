@@ -20,7 +20,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from complaints.choices import Status
+from complaints.choices import DEADLINE_STAGES, Status
+from complaints.escalation import deadline_kind_name
 from complaints.models.case import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from wsr.network.choices import OrganizationKind, Role
 from wsr.network.models import Membership, Organization, Standard, User, Worksite
@@ -243,4 +244,21 @@ def seed(options: dict[str, Any], context: dict[str, Any]) -> Iterator[tuple[str
         )
         cursor.execute("ANALYZE complaints_complaint, complaints_message, complaints_event")
     yield "search vectors", len(cases), time.monotonic() - started
+
+    started = time.monotonic()
+    registered = 0
+    with connection.cursor() as cursor:
+        # The deadlines the open cases owe, as complaint_deadlines_sync registers them one case at a time.
+        for stage in DEADLINE_STAGES:
+            cursor.execute(
+                f"""
+                INSERT INTO deadlines_deadline (kind, object_id, due_at, created_at)
+                SELECT %s, id, {stage.due}, now() FROM complaints_complaint
+                WHERE id > %s AND status = ANY(%s) AND {stage.done} IS NULL AND {stage.due} IS NOT NULL
+                """,  # noqa: S608 (column names from DEADLINE_STAGES, not input)
+                [deadline_kind_name(stage), first_id, list(stage.owed_while)],
+            )
+            registered += cursor.rowcount
+        cursor.execute("ANALYZE deadlines_deadline")
+    yield "case deadlines", registered, time.monotonic() - started
     context.update(scale_complaints=count)

@@ -26,7 +26,6 @@ For the pages (``/monitor/`` queue, case page, access log), the signatures are:
 
 ``identity_access_log(*, user)``: the reveal log, newest first, for the lead (empty for others).
 ``supplier_shared_summaries(*, user)``: summaries shared with the user's own supplier(s).
-``pending_suspension_proposals(*, user)``: proposals awaiting the lead (empty for others).
 """
 
 from __future__ import annotations
@@ -44,20 +43,20 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from complaints.choices import OPEN_STATUSES, Channel, Language, ProposalStatus, Status
+from complaints.choices import FINDING_ORIGIN, OPEN_STATUSES, Channel, Language, Status
 from complaints.models import (
     Complaint,
     Event,
     IdentityAccess,
     Message,
     SupplierShare,
-    SuspensionProposal,
 )
 from complaints.models.case import SEVERITY_RANK
-from complaints.permissions import access_complaint, is_lead
+from complaints.permissions import access_complaint
 from complaints.services import normalize_reference
 from wsr.network.choices import OrganizationKind, Role, Severity
-from wsr.network.models import Organization, SupplyRelationship
+from wsr.network.models import Organization, StandingProposal, SupplyRelationship
+from wsr.network.roles import is_lead
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -335,7 +334,7 @@ class CaseView:
     linked: list[Complaint]
     attachments: list[Any]
     concerned_buyers: list[Organization]
-    proposals: list[SuspensionProposal]
+    proposals: list[StandingProposal]
     shares: list[SupplierShare]
     identity_reveals: int
     has_complainant: bool
@@ -366,9 +365,7 @@ def complaint_case(*, user: Any, reference: str) -> CaseView:
         ),
         attachments=list(complaint.attachments.order_by("created_at")),
         concerned_buyers=buyers,
-        proposals=list(
-            complaint.suspension_proposals.select_related("supplier__organization", "finding__standard", "decided_by")
-        ),
+        proposals=case_standing_proposals(complaint=complaint),
         shares=list(complaint.supplier_shares.select_related("shared_by")),
         identity_reveals=complaint.identity_accesses.count(),
         has_complainant=complainant is not None and bool(complainant.phone_hash or complainant.name),
@@ -380,20 +377,20 @@ def complaint_case(*, user: Any, reference: str) -> CaseView:
 # --- Logs and portals -----------------------------------------------------------------------------
 
 
+def case_standing_proposals(*, complaint: Complaint) -> list[StandingProposal]:
+    """The standing proposals this case's findings made, oldest first (one query)."""
+    return list(
+        StandingProposal.objects.filter(origin=FINDING_ORIGIN, origin_id__in=complaint.findings.values("pk"))
+        .select_related("supplier__organization", "decided_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
 def identity_access_log(*, user: Any) -> QuerySet[IdentityAccess]:
     """Every identity reveal, newest first, for the monitor lead (and admin); empty for anyone else."""
     if not is_lead(user):
         return IdentityAccess.objects.none()
     return IdentityAccess.objects.select_related("complaint", "user").order_by("-created_at", "-id")
-
-
-def pending_suspension_proposals(*, user: Any) -> QuerySet[SuspensionProposal]:
-    """Suspension proposals awaiting the lead's decision (empty for anyone else)."""
-    if not is_lead(user):
-        return SuspensionProposal.objects.none()
-    return SuspensionProposal.objects.filter(status=ProposalStatus.PENDING).select_related(
-        "complaint", "supplier__organization", "finding__standard"
-    )
 
 
 def supplier_shared_summaries(*, user: Any) -> QuerySet[SupplierShare]:
@@ -418,11 +415,11 @@ __all__ = [
     "QueueFilters",
     "QueuePage",
     "TimelineEntry",
+    "case_standing_proposals",
     "complaint_case",
     "complaint_queue",
     "complaint_queue_counts",
     "complaint_timeline",
     "identity_access_log",
-    "pending_suspension_proposals",
     "supplier_shared_summaries",
 ]

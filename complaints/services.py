@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import phonenumbers
@@ -19,7 +19,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from complaints.choices import Channel, EventKind, Language, MessageKind, Status
+from complaints.choices import DEADLINE_STAGES, Channel, EventKind, Language, MessageKind, Status
+from complaints.escalation import complaint_deadlines_sync
 from complaints.models import Complainant, Complaint, Event, Message
 from complaints.models.case import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from wsr.network.choices import DEFAULT_DEADLINES, Severity
@@ -93,19 +94,12 @@ def complainant_find_by_phone(*, phone: str) -> Complainant | None:
 
 
 def deadlines_for(*, received_at: datetime, standard: Standard | None) -> dict[str, datetime]:
-    """Due times of the three stages, counted from receipt, by the standard (or intake defaults)."""
-    if standard is not None:
-        spans: tuple[timedelta, timedelta, timedelta] = (
-            standard.acknowledge_within,
-            standard.investigate_within,
-            standard.resolve_within,
-        )
-    else:
-        spans = DEFAULT_DEADLINES[INTAKE_SEVERITY_FOR_DEADLINES]
+    """Due times of the stages (``DEADLINE_STAGES``), counted from receipt, by the standard (or the
+    intake defaults), as ``{due column: time}``."""
+    defaults = dict(zip(DEADLINE_STAGES, DEFAULT_DEADLINES[INTAKE_SEVERITY_FOR_DEADLINES], strict=True))
     return {
-        "acknowledge_due": received_at + spans[0],
-        "investigate_due": received_at + spans[1],
-        "resolve_due": received_at + spans[2],
+        stage.due: received_at + (getattr(standard, stage.span) if standard is not None else defaults[stage])
+        for stage in DEADLINE_STAGES
     }
 
 
@@ -160,6 +154,7 @@ def complaint_create(
                 raise
     else:  # pragma: no cover - 10 collisions in a space of 7.8e10
         raise RuntimeError("could not allocate a complaint reference")
+    complaint_deadlines_sync(complaints=[complaint], new=True)
     event_record(
         complaint=complaint, kind=EventKind.CREATED, actor=created_by, to_status=Status.NEW,
         data={"channel": channel, "language": language},

@@ -48,30 +48,30 @@ from django.http import Http404
 from django.utils import timezone
 
 from complaints.choices import (
+    FINDING_ORIGIN,
     OUTCOME_STATUSES,
-    DeadlineKind,
     EventKind,
     MessageKind,
-    ProposalStatus,
     RemedyKind,
     Scope,
     Status,
 )
+from complaints.escalation import complaint_deadlines_sync
 from complaints.models import (
+    CaseFinding,
     Complaint,
-    Escalation,
-    Finding,
     IdentityAccess,
     Message,
     Remedy,
     SupplierShare,
-    SuspensionProposal,
 )
-from complaints.permissions import can_work_cases, is_lead
 from complaints.services import complaint_search_refresh, deadlines_for, event_record
 from complaints.worker_status import status_update_sms
-from wsr.network.choices import Role, Standing
-from wsr.network.models import Standard, User, Worksite
+from wsr.network.choices import ProposalStatus, Standing
+from wsr.network.models import Standard, StandingProposal, User, Worksite
+from wsr.network.roles import can_work_cases, is_lead
+from wsr.network.selectors import supplier_users
+from wsr.network.services import notify_users, standing_propose
 
 # action name -> statuses it starts from
 # What an investigation records, and while which statuses (the case page offers the forms then).
@@ -173,6 +173,13 @@ def _reload(complaint: Complaint) -> Complaint:
     return complaint
 
 
+def _moved(complaint: Complaint) -> Complaint:
+    """After a transition: refresh the caller's instance and register the deadlines it owes now."""
+    _reload(complaint)
+    complaint_deadlines_sync(complaints=[complaint])
+    return complaint
+
+
 def _require_reason(reason: str, *, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
@@ -264,7 +271,7 @@ def complaint_triage(
         fields["assignee"] = assignee
     with transaction.atomic():
         source = _guarded_update(complaint=complaint, actor=actor, action="triage", **fields)
-        _reload(complaint)
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.TRIAGED, actor=actor, from_status=source, to_status=Status.TRIAGED,
             data={"standard": standard.code, "severity": standard.severity, "scope": scope,
@@ -311,7 +318,7 @@ def complaint_start_investigation(*, complaint: Complaint, actor: User, reason: 
             complaint=complaint, actor=actor, action="start_investigation",
             investigation_started_at=timezone.now(), assignee_id=Coalesce(F("assignee_id"), Value(actor.pk)),
         )  # fmt: skip
-        _reload(complaint)
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=Status.INVESTIGATING, reason=reason.strip(),
@@ -320,9 +327,23 @@ def complaint_start_investigation(*, complaint: Complaint, actor: User, reason: 
 
 
 def _conclude(*, complaint: Complaint, actor: User, action: str, reason: str) -> Complaint:
+    """investigating → resolved (needs a substantiated finding) or not_substantiated (refused with one).
+
+    Row lock: the case is locked before its status and findings are read, and ``finding_record``
+    takes the same lock, so no finding can slip in between the check and the move.
+    """
     with transaction.atomic():
-        source = _guarded_update(complaint=complaint, actor=actor, action=action, resolved_at=timezone.now())
-        _reload(complaint)
+        locked = _locked(complaint=complaint, actor=actor, action=action)
+        substantiated = locked.findings.filter(substantiated=True).exists()
+        if action == "resolve" and not substantiated:
+            raise ValidationError({"findings": "Record a substantiated finding before resolving the case."})
+        if action == "mark_not_substantiated" and substantiated:
+            raise ValidationError({"findings": "A finding is substantiated: resolve the case instead."})
+        source = locked.status
+        locked.status = TARGETS[action]
+        locked.resolved_at = timezone.now()
+        locked.save(update_fields=["status", "resolved_at", "updated_at"])
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=TARGETS[action], reason=reason.strip(),
@@ -333,23 +354,15 @@ def _conclude(*, complaint: Complaint, actor: User, action: str, reason: str) ->
 
 def complaint_resolve(*, complaint: Complaint, actor: User, reason: str = "") -> Complaint:
     """investigating → resolved: a violation was found and remedied. Needs a substantiated finding.
-    Tells the worker.
-
-    Guarded update on ``status = 'investigating'``.
+    Tells the worker. Row lock (see ``_conclude``).
     """
-    if not complaint.findings.filter(substantiated=True).exists():
-        raise ValidationError({"findings": "Record a substantiated finding before resolving the case."})
     return _conclude(complaint=complaint, actor=actor, action="resolve", reason=reason)
 
 
 def complaint_mark_not_substantiated(*, complaint: Complaint, actor: User, reason: str = "") -> Complaint:
     """investigating → not_substantiated: the complaint could not be confirmed. Refused if a finding
-    is substantiated. Tells the worker.
-
-    Guarded update on ``status = 'investigating'``.
+    is substantiated. Tells the worker. Row lock (see ``_conclude``).
     """
-    if complaint.findings.filter(substantiated=True).exists():
-        raise ValidationError({"findings": "A finding is substantiated: resolve the case instead."})
     return _conclude(complaint=complaint, actor=actor, action="mark_not_substantiated", reason=reason)
 
 
@@ -369,7 +382,7 @@ def complaint_refer(*, complaint: Complaint, actor: User, referral_info: str = "
         locked.referral_info = info
         locked.resolved_at = timezone.now()
         locked.save(update_fields=["status", "referral_info", "resolved_at", "updated_at"])
-        _reload(complaint)
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=Status.REFERRED, reason=reason.strip(),
@@ -392,7 +405,7 @@ def complaint_close(*, complaint: Complaint, actor: User, reason: str = "") -> C
         locked.status = Status.CLOSED
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closed_at", "updated_at"])
-        _reload(complaint)
+        _moved(complaint)
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=Status.CLOSED, reason=reason.strip(),
@@ -405,7 +418,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User, reason: str) -> Compl
     """resolved | not_substantiated | referred | closed → investigating, with a stated reason.
 
     The case gets a fresh resolve deadline (counted from now), which may escalate once again.
-    Row lock (four source statuses; the old resolve escalation is cleared under the lock).
+    Row lock (four source statuses).
     """
     reason = _require_reason(reason)
     with transaction.atomic():
@@ -423,8 +436,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User, reason: str) -> Compl
             update_fields=["status", "resolved_at", "closed_at", "investigation_started_at", "acknowledged_at",
                            "resolve_due", "updated_at"]
         )  # fmt: skip
-        Escalation.objects.filter(complaint=locked, kind=DeadlineKind.RESOLVE).delete()
-        _reload(complaint)
+        _moved(complaint)  # the new resolve deadline is registered afresh: it may escalate again
         event_record(
             complaint=complaint, kind=EventKind.STATUS_CHANGED, actor=actor, from_status=source,
             to_status=Status.INVESTIGATING, reason=reason, data={"reopened": True},
@@ -475,7 +487,7 @@ def complaint_reply(*, complaint: Complaint, author: User, body: str) -> Message
 
 def finding_record(
     *, complaint: Complaint, actor: User, standard: Standard, substantiated: bool, notes: str = ""
-) -> Finding:
+) -> CaseFinding:
     """Record what the investigation found against ``standard``. A substantiated zero-tolerance
     finding proposes suspending the supplier (``supplier_suspension_propose``).
 
@@ -485,7 +497,7 @@ def finding_record(
         locked = _locked(complaint=complaint, actor=actor)
         if locked.status not in FINDING_STATUSES:
             raise IllegalTransition(action="record a finding on", status=locked.status)
-        finding = Finding.objects.create(
+        finding = CaseFinding.objects.create(
             complaint=locked, standard=standard, substantiated=substantiated, notes=(notes or "").strip(),
             recorded_by=actor,
         )  # fmt: skip
@@ -507,7 +519,7 @@ def remedy_record(
     amount: Decimal | None = None,
     currency: str = "",
     due_on: date | None = None,
-    finding: Finding | None = None,
+    finding: CaseFinding | None = None,
 ) -> Remedy:
     """Record a remedy the supplier owes (back pay needs an amount and a currency)."""
     if kind not in RemedyKind.values:
@@ -602,97 +614,56 @@ def complainant_identity_reveal(*, complaint: Complaint, user: User, reason: str
 # --- Market consequence ---------------------------------------------------------------------------
 
 
-def _leads() -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, memberships__is_active=True, memberships__role=Role.MONITOR_LEAD).distinct()
-    )
-
-
-def supplier_suspension_propose(*, complaint: Complaint, finding: Finding, actor: User | None) -> SuspensionProposal:
-    """Propose suspending the case's supplier after a substantiated zero-tolerance finding, and tell
-    the leads (in-app and e-mail). Idempotent per finding (unique constraint)."""
-    from wsr.network.services import notify_users
-
+def supplier_suspension_propose(*, complaint: Complaint, finding: CaseFinding, actor: User | None) -> StandingProposal:
+    """Propose suspending the case's supplier after a substantiated zero-tolerance finding: a standing
+    proposal (``wsr.network``) the lead confirms or rejects, with a reason naming neither the worker
+    nor the case. Idempotent per finding. The case's timeline gets the proposal and, through
+    ``complaints.receivers``, the lead's decision."""
     supplier = complaint.worksite.supplier  # type: ignore[union-attr]
-    proposal, created = SuspensionProposal.objects.get_or_create(
-        finding=finding, defaults={"complaint": complaint, "supplier": supplier, "proposed_by": actor}
+    proposal, created = standing_propose(
+        supplier=supplier,
+        to_standing=Standing.SUSPENDED,
+        reason=SUSPENSION_REASON.format(category=finding.standard.get_category_display().lower()),
+        origin=FINDING_ORIGIN,
+        origin_id=finding.pk,
+        origin_label=f"Case {complaint.reference}: substantiated finding {finding.standard.code}",
+        origin_url=case_path(complaint.reference),
+        actor=actor,
     )
     if created:
         event_record(
             complaint=complaint, kind=EventKind.STANDING_PROPOSED, actor=actor,
-            data={"proposal": proposal.pk, "supplier": str(supplier.uuid), "to_standing": Standing.SUSPENDED},
+            data={"proposal": str(proposal.uuid), "supplier": str(supplier.uuid), "to_standing": Standing.SUSPENDED},
         )  # fmt: skip
-        notify_users(
-            users=_leads(),
-            subject=f"Suspension proposed: {supplier.name}",
-            body=f"A substantiated zero-tolerance finding ({finding.standard.title}) in case {complaint.reference} "
-            f"proposes suspending {supplier.name}. Confirm or reject it on the case page.",
-            url=case_path(complaint.reference),
-        )
     return proposal
 
 
-def supplier_suspension_confirm(*, proposal: SuspensionProposal, actor: User) -> SuspensionProposal:
-    """The lead confirms a proposal: the supplier is suspended (with standing history) and every buyer
-    user sourcing from it is notified, with a reason naming neither the worker nor the case.
-
-    Row lock on the proposal (only a pending one is confirmed; a second confirm raises).
-    """
-    from wsr.network.services import supplier_standing_change
-
-    if not is_lead(actor):
-        raise PermissionDenied("Only the monitor lead confirms a suspension.")
-    with transaction.atomic():
-        locked = (
-            SuspensionProposal.objects.select_for_update(of=("self",))
-            .select_related("finding__standard", "supplier__organization", "complaint")
-            .get(pk=proposal.pk)
-        )
-        if locked.status != ProposalStatus.PENDING:
-            raise ValidationError({"proposal": "This proposal was already decided."})
-        locked.status = ProposalStatus.CONFIRMED
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_by", "decided_at"])
-        reason = SUSPENSION_REASON.format(category=locked.finding.standard.get_category_display().lower())
-        change = supplier_standing_change(
-            supplier=locked.supplier, to_standing=Standing.SUSPENDED, actor=actor, reason=reason
-        )
-        event_record(
-            complaint=locked.complaint, kind=EventKind.STANDING_CONFIRMED, actor=actor,
-            data={"proposal": locked.pk, "supplier": str(locked.supplier.uuid), "changed": change is not None},
-        )  # fmt: skip
-    proposal.refresh_from_db()
-    return proposal
-
-
-def supplier_suspension_reject(*, proposal: SuspensionProposal, actor: User, reason: str) -> SuspensionProposal:
-    """The lead rejects a proposal, saying why; the standing does not change. Row lock on the proposal."""
-    if not is_lead(actor):
-        raise PermissionDenied("Only the monitor lead decides on a suspension.")
-    reason = _require_reason(reason)
-    with transaction.atomic():
-        locked = SuspensionProposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.status != ProposalStatus.PENDING:
-            raise ValidationError({"proposal": "This proposal was already decided."})
-        locked.status = ProposalStatus.REJECTED
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.decision_reason = reason
-        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        event_record(
-            complaint=locked.complaint, kind=EventKind.STANDING_REJECTED, actor=actor, reason=reason,
-            data={"proposal": locked.pk},
-        )  # fmt: skip
-    proposal.refresh_from_db()
-    return proposal
+def standing_decision_record(*, proposal: StandingProposal) -> None:
+    """Put the lead's decision on a proposal this app made into its case's timeline."""
+    if proposal.origin != FINDING_ORIGIN or proposal.origin_id is None:
+        return
+    finding = CaseFinding.objects.select_related("complaint").filter(pk=proposal.origin_id).first()
+    if finding is None:
+        return
+    confirmed = proposal.status == ProposalStatus.CONFIRMED
+    event_record(
+        complaint=finding.complaint,
+        kind=EventKind.STANDING_CONFIRMED if confirmed else EventKind.STANDING_REJECTED,
+        actor=proposal.decided_by,
+        reason=proposal.decision_reason,
+        data={
+            "proposal": str(proposal.uuid),
+            "supplier": str(proposal.supplier.uuid),
+            "changed": bool(proposal.change_id),
+        },
+    )
 
 
 # --- Redacted summary for the supplier ------------------------------------------------------------
 
 
 def complaint_summary_draft(
-    *, complaint: Complaint, findings: Sequence[Finding] | None = None, remedies: Sequence[Remedy] | None = None
+    *, complaint: Complaint, findings: Sequence[CaseFinding] | None = None, remedies: Sequence[Remedy] | None = None
 ) -> str:
     """A starting text for the supplier summary: worksite, standard, outcome, findings and remedies.
     It never quotes the worker, and never holds her identity or the case reference. Pass the case's
@@ -761,11 +732,9 @@ def complaint_summary_share(*, complaint: Complaint, actor: User, summary: str) 
             shared_by=actor,
         )
         event_record(complaint=complaint, kind=EventKind.SHARED, actor=actor, data={"share": str(share.uuid)})
-        from wsr.network.services import notify_users, supplier_users_of
-
         # Nothing from the case in the notice: the summary itself is behind the supplier's sign-in.
         notify_users(
-            users=supplier_users_of(supplier=share.supplier),
+            users=supplier_users(supplier=share.supplier),
             subject="The monitor shared a complaint summary with you",
             body="Read it and tell the monitor what you will do about it.",
             url="/supplier/summaries/",

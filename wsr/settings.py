@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "wsr.network",
     "wsr.outbox",
+    "wsr.deadlines",
     "complaints",
     "audits",
     "buyers",
@@ -217,11 +218,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "wsr.network.tasks.supplier_permissions_resync",
         "schedule": crontab(hour=2, minute=15),
     },
-    # Deadlines live in database columns; the scan escalates each passed one exactly once.
-    "complaints-escalation-scan": {
-        "task": "complaints.tasks.escalation_scan_task",
-        "schedule": 60.0,
-    },
+    # Deadlines of every app live in one ledger table; the scan escalates each passed one exactly once.
+    "deadline-scan": {"task": "wsr.deadlines.tasks.deadline_scan_task", "schedule": 60.0, "options": {"expires": 50}},
     # SMS hotline: file quiet conversations, replay the spool.
     "sms-conversations-file-idle": {"task": "complaints.sms.tasks.sms_conversations_file_idle", "schedule": 60.0},
     "sms-spool-replay": {"task": "complaints.sms.tasks.sms_spool_replay", "schedule": 60.0, "options": {"expires": 50}},
@@ -351,7 +349,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" or "kind"; name their enums after what they are.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "complaints.choices.Status",
-        "ProposalStatusEnum": "complaints.choices.ProposalStatus",
+        "ProposalStatusEnum": "wsr.network.choices.ProposalStatus",
+        "StandingEnum": "wsr.network.choices.Standing",
         "RemedyKindEnum": "complaints.choices.RemedyKind",
         "WorksiteKindEnum": "wsr.network.choices.WorksiteKind",
     },

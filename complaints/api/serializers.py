@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.choices import RemedyKind, Scope
-from complaints.models import Complaint, Finding, Remedy, SuspensionProposal
-from complaints.selectors import TimelineEntry
-from wsr.network.models import Standard, User, Worksite
+from complaints.models import CaseFinding, Complaint, Remedy
+from complaints.selectors import TimelineEntry, case_standing_proposals
+from wsr.network.models import Standard, StandingProposal, User, Worksite
 
 
 class FindingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     standard = serializers.CharField(source="standard.code", read_only=True)
 
     class Meta:
-        model = Finding
+        model = CaseFinding
         fields = ["uuid", "standard", "substantiated", "notes", "created_at"]
 
 
@@ -35,8 +36,8 @@ class ProposalSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     supplier = serializers.UUIDField(source="supplier.uuid", read_only=True)
 
     class Meta:
-        model = SuspensionProposal
-        fields = ["id", "supplier", "status", "proposed_at", "decided_at", "decision_reason"]
+        model = StandingProposal
+        fields = ["uuid", "supplier", "to_standing", "status", "proposed_at", "decided_at", "decision_reason"]
 
 
 class ComplaintListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -63,18 +64,24 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     findings = FindingSerializer(many=True, read_only=True)
     remedies = RemedySerializer(many=True, read_only=True)
     linked: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="reference")
-    suspension_proposals = ProposalSerializer(many=True, read_only=True)
+    standing_proposals = serializers.SerializerMethodField(
+        help_text="Standing changes of the supplier its findings proposed (decided at /api/v1/standing-proposals/)."
+    )
     anonymous = serializers.SerializerMethodField(help_text="True if nobody can be contacted back.")
 
     class Meta(ComplaintListSerializer.Meta):
         fields = [
             *ComplaintListSerializer.Meta.fields, "description", "scope", "referral_info", "acknowledge_due",
             "investigate_due", "resolve_due", "acknowledged_at", "investigation_started_at", "resolved_at",
-            "closed_at", "anonymous", "findings", "remedies", "linked", "suspension_proposals",
+            "closed_at", "anonymous", "findings", "remedies", "linked", "standing_proposals",
         ]  # fmt: skip
 
     def get_anonymous(self, obj: Complaint) -> bool:
         return obj.complainant_id is None
+
+    @extend_schema_field(ProposalSerializer(many=True))
+    def get_standing_proposals(self, obj: Complaint) -> Any:
+        return ProposalSerializer(case_standing_proposals(complaint=obj), many=True).data
 
 
 class ComplaintPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -160,9 +167,4 @@ class RemedyInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class LinkInput(serializers.Serializer):  # type: ignore[type-arg]
     other = serializers.CharField(max_length=20, help_text="Reference of the case to link.")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
-class ProposalDecisionInput(serializers.Serializer):  # type: ignore[type-arg]
-    proposal = serializers.IntegerField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -25,7 +24,7 @@ from rest_framework.response import Response
 from complaints import workflow
 from complaints.api import serializers as s
 from complaints.choices import Channel, Language, Status
-from complaints.models import Complaint, SuspensionProposal
+from complaints.models import Complaint
 from complaints.permissions import access_complaint
 from complaints.selectors import QueueFilters, complaint_queue, complaint_queue_counts, complaint_timeline
 from wsr.api import RestrictedViewSetMixin
@@ -80,7 +79,7 @@ def _detail_schema(summary: str, request: Any, extra: str = "") -> Any:
 class ComplaintViewSet(RestrictedViewSetMixin, viewsets.GenericViewSet):  # type: ignore[type-arg,misc]
     queryset = Complaint.objects.select_related(
         "worksite__supplier__organization", "standard", "assignee"
-    ).prefetch_related("findings__standard", "remedies__finding", "linked", "suspension_proposals__supplier")
+    ).prefetch_related("findings__standard", "remedies__finding", "linked")
     serializer_class = s.ComplaintDetailSerializer
     lookup_field = "reference"
     lookup_value_regex = "[A-Za-z0-9]{1,20}"
@@ -282,40 +281,7 @@ class ComplaintViewSet(RestrictedViewSetMixin, viewsets.GenericViewSet):  # type
 
         return self._act(request, reference, s.LinkInput, call)
 
-    @_detail_schema(
-        "Confirm a suspension proposal",
-        s.ProposalDecisionInput,
-        " The lead only (403): suspends the supplier and notifies its buyers.",
-    )
-    @action(detail=True, methods=["post"], url_path="confirm-suspension")
-    def confirm_suspension(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.ProposalDecisionInput,
-            lambda c, d: workflow.supplier_suspension_confirm(proposal=_proposal(c, d), actor=_actor(request)),
-        )
-
-    @_detail_schema("Reject a suspension proposal", s.ProposalDecisionInput, " The lead only (403), with a reason.")
-    @action(detail=True, methods=["post"], url_path="reject-suspension")
-    def reject_suspension(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.ProposalDecisionInput,
-            lambda c, d: workflow.supplier_suspension_reject(
-                proposal=_proposal(c, d), actor=_actor(request), reason=d["reason"]
-            ),
-        )
-
 
 def _actor(request: Request) -> User:
     """The signed-in user (the restricted queryset already turned everyone else away)."""
     return cast(User, request.user)
-
-
-def _proposal(complaint: Complaint, data: dict[str, Any]) -> SuspensionProposal:
-    proposal = complaint.suspension_proposals.filter(pk=data["proposal"]).first()
-    if proposal is None:
-        raise Http404("No such proposal on this case.")
-    return proposal

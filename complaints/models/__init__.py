@@ -4,31 +4,28 @@ from complaints.models.case import (
     Attachment,
     Complainant,
     Complaint,
-    Escalation,
     Event,
     IdentityAccess,
     Message,
 )
-from complaints.models.investigation import Finding, Remedy, SupplierShare, SuspensionProposal
+from complaints.models.investigation import CaseFinding, Remedy, SupplierShare
 from complaints.models.sms import ConversationStep, SmsConversation
 
-from complaints.models.history import ComplaintHistory, FindingHistory, RemedyHistory  # isort: skip
+from complaints.models.history import ComplaintHistory, CaseFindingHistory, RemedyHistory  # isort: skip
 
 __all__ = [
     "Attachment",
+    "CaseFinding",
+    "CaseFindingHistory",
     "Complainant",
     "Complaint",
     "ComplaintHistory",
     "ConversationStep",
-    "Escalation",
     "Event",
-    "Finding",
-    "FindingHistory",
     "IdentityAccess",
     "Message",
     "Remedy",
     "RemedyHistory",
     "SmsConversation",
     "SupplierShare",
-    "SuspensionProposal",
 ]

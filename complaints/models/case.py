@@ -1,4 +1,4 @@
-"""The case itself: complaint, complainant, messages, attachments, events, escalations."""
+"""The case itself: complaint, complainant, messages, attachments, events, identity accesses."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.db.models import Case, F, Q, Value, When
 from encrypted_model_fields.fields import EncryptedCharField
 
 from complaints.choices import (
+    DEADLINE_STAGES,
     Channel,
-    DeadlineKind,
     DeliveryStatus,
     EventKind,
     Language,
@@ -116,6 +116,7 @@ class Complaint(models.Model):
     investigation_started_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Shown in the queue; the deadlines themselves are registered with ``wsr.deadlines``.
     escalated_at = models.DateTimeField(null=True, blank=True, help_text="Last time a deadline escalated.")
     linked = models.ManyToManyField("self", blank=True, symmetrical=True)
 
@@ -128,13 +129,9 @@ class Complaint(models.Model):
         output_field=models.SmallIntegerField(),
         db_persist=True,
     )
+    # The due time of the current stage (DEADLINE_STAGES): what the queue orders by.
     next_due = models.GeneratedField(
-        expression=Case(
-            When(status=Status.NEW, then=F("acknowledge_due")),
-            When(status=Status.TRIAGED, then=F("investigate_due")),
-            When(status=Status.INVESTIGATING, then=F("resolve_due")),
-            default=None,
-        ),
+        expression=Case(*(When(status=s.current_in, then=F(s.due)) for s in DEADLINE_STAGES), default=None),
         output_field=models.DateTimeField(null=True),
         db_persist=True,
     )
@@ -253,23 +250,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.complaint_id}"
-
-
-class Escalation(models.Model):
-    """A passed deadline of a case, escalated once: the unique constraint makes it exactly once."""
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations")
-    kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
-    due_at = models.DateTimeField()
-    escalated_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["complaint", "kind"], name="complaints_escalation_once_per_deadline"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.complaint_id} {self.kind}"
 
 
 class IdentityAccess(models.Model):

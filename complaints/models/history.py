@@ -6,7 +6,8 @@ version of the rows, with the request's user and URL as context (``pghistory.mid
 
 Columns derived by the database (``severity_rank``, ``next_due``, ``search_vector``), the web
 receipt-code hash and the escalation flag are not copied: the first are recomputed, the hash is a
-secret, the flag has its own table (``Escalation``). An update that changes only those fires nothing.
+secret, the flag mirrors the deadline ledger (``wsr.deadlines``). An update that changes only those
+fires nothing.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 import pghistory
 
 from complaints.models.case import Complaint
-from complaints.models.investigation import Finding, Remedy
+from complaints.models.investigation import CaseFinding, Remedy
 
-# ``escalated_at`` is recorded by the Escalation rows themselves; leaving it out keeps the per-minute
+# ``escalated_at`` is recorded by the deadline ledger itself; leaving it out keeps the per-minute
 # scan's flag update from firing the history trigger on thousands of rows at once (each trigger call
 # runs PL/pgSQL exception blocks, i.e. subtransactions).
 COMPLAINT_UNTRACKED = ["search_vector", "severity_rank", "next_due", "receipt_code_hash", "escalated_at"]
@@ -38,8 +39,8 @@ ComplaintHistory = pghistory.create_event_model(
     obj_field=_obj_field(),
     append_only=True,
 )  # fmt: skip
-FindingHistory = pghistory.create_event_model(
-    Finding, *_trackers(), model_name="FindingHistory", abstract=False, obj_field=_obj_field(), append_only=True
+CaseFindingHistory = pghistory.create_event_model(
+    CaseFinding, *_trackers(), model_name="CaseFindingHistory", abstract=False, obj_field=_obj_field(), append_only=True
 )
 RemedyHistory = pghistory.create_event_model(
     Remedy, *_trackers(), model_name="RemedyHistory", abstract=False, obj_field=_obj_field(), append_only=True

@@ -1,4 +1,4 @@
-"""What an investigation establishes: findings, remedies, suspension proposals, supplier summaries."""
+"""What an investigation establishes: findings, remedies, supplier summaries."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from complaints.choices import ProposalStatus, RemedyKind
+from complaints.choices import RemedyKind
 from complaints.models.case import Complaint
 from wsr.network.models import Standard, Supplier
 
 
-class Finding(models.Model):
-    """What the monitor concluded about one standard in a case: substantiated or not."""
+class CaseFinding(models.Model):
+    """What an investigation concluded about one standard in a complaint: substantiated or not.
+
+    Not the glossary's "finding", which is an audit's (``audits.AuditFinding``); a substantiated
+    case finding may open a corrective action all the same.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="findings")
@@ -41,7 +45,7 @@ class Remedy(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="remedies")
-    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="remedies")
+    finding = models.ForeignKey(CaseFinding, null=True, blank=True, on_delete=models.SET_NULL, related_name="remedies")
     kind = models.CharField(max_length=16, choices=RemedyKind.choices)
     description = models.TextField(blank=True)
     amount = models.DecimalField(
@@ -79,39 +83,6 @@ class Remedy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.uuid}"
-
-
-class SuspensionProposal(models.Model):
-    """A substantiated zero-tolerance finding's proposal to suspend the supplier, awaiting the lead."""
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="suspension_proposals")
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="suspension_proposals")
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="suspension_proposals")
-    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-proposed_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["finding"], name="complaints_proposal_once_per_finding"),
-            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="complaints_proposal_status"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["proposed_at"], condition=Q(status=ProposalStatus.PENDING), name="complaints_proposal_pending"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Suspend {self.supplier_id}? ({self.status})"
 
 
 class SupplierShare(models.Model):

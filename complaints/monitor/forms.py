@@ -12,11 +12,11 @@ from django import forms
 
 from complaints.choices import Channel, Language, RemedyKind, Scope, Status
 from complaints.models.case import REFERENCE_LENGTH
-from complaints.permissions import CASE_ROLES, is_lead
 from complaints.reply_templates import reply_template_choices, reply_template_text
 from complaints.services import normalize_reference
 from wsr.network.choices import Severity
 from wsr.network.models import Standard, User, Worksite
+from wsr.network.roles import CASE_ROLES, is_lead
 
 
 class BootstrapForm(forms.Form):
@@ -258,12 +258,6 @@ class ShareForm(BootstrapForm):
         help_text="Never the worker's name, phone number, words or the case reference.",
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-
-
-class ProposalForm(BootstrapForm):
-    proposal = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason for rejecting", required=False, max_length=2000)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class RevealForm(BootstrapForm):

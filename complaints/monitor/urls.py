@@ -10,7 +10,6 @@ urlpatterns = [
     path("monitor/", views.queue, name="queue"),
     path("monitor/counts/", views.queue_counts, name="queue_counts"),
     path("monitor/access-log/", views.access_log, name="access_log"),
-    path("monitor/proposals/", views.proposals, name="proposals"),
     path("monitor/cases/<str:reference>/", views.case, name="case"),
     path("monitor/cases/<str:reference>/reply-template/", views.reply_template, name="reply_template"),
     path("monitor/cases/<str:reference>/identity/", views.identity_reveal, name="identity_reveal"),

@@ -27,15 +27,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import workflow
 from complaints.choices import (
+    DEADLINE_STAGES,
     OPEN_STATUSES,
     Channel,
-    DeadlineKind,
     DeliveryStatus,
     EventKind,
     Language,
@@ -44,7 +44,7 @@ from complaints.choices import (
 )
 from complaints.models import Complaint, Event
 from complaints.monitor import forms as f
-from complaints.permissions import ALL_CASES_ROLES, CASE_ROLES, access_complaint, is_lead
+from complaints.permissions import access_complaint
 from complaints.reply_templates import reply_template_text
 from complaints.selectors import (
     CaseView,
@@ -54,11 +54,12 @@ from complaints.selectors import (
     complaint_queue_counts,
     complaint_timeline,
     identity_access_log,
-    pending_suspension_proposals,
 )
 from complaints.services import normalize_reference
 from wsr.network.auth import staff_required
 from wsr.network.models import Standard, User
+from wsr.network.roles import CASE_ROLES, LEAD_ROLES, is_lead
+from wsr.network.selectors import pending_standing_proposals
 
 ACCESS_LOG_PAGE_SIZE = 100
 
@@ -107,7 +108,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         response = render(request, "complaints/monitor/_queue_results.html", context)
     else:
         context["form"] = f.QueueFilterForm(initial=_filter_initial(filters), standards=_active_standards())
-        context["pending_proposals"] = pending_suspension_proposals(user=user).count()
+        context["pending_proposals"] = pending_standing_proposals(user=user).count()
         response = render(request, "complaints/monitor/queue.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -144,25 +145,18 @@ def queue_counts(request: HttpRequest) -> HttpResponse:
 
 # --- Case page ------------------------------------------------------------------------------------
 
-DEADLINES = (
-    (DeadlineKind.ACKNOWLEDGE, "acknowledge_due", "acknowledged_at", Status.NEW),
-    (DeadlineKind.INVESTIGATE, "investigate_due", "investigation_started_at", Status.TRIAGED),
-    (DeadlineKind.RESOLVE, "resolve_due", "resolved_at", Status.INVESTIGATING),
-)
-
 
 def _deadlines(complaint: Complaint, now: datetime) -> list[dict[str, Any]]:
     rows = []
-    for kind, due_field, done_field, stage in DEADLINES:
-        due = getattr(complaint, due_field)
-        done = getattr(complaint, done_field)
-        current = complaint.status == stage
+    for stage in DEADLINE_STAGES:
+        due = getattr(complaint, stage.due)
+        done = getattr(complaint, stage.done)
         rows.append(
             {
-                "label": kind.label,
+                "label": stage.kind.label,
                 "due": due,
                 "done_at": done,
-                "current": current,
+                "current": complaint.status == stage.current_in,
                 "late": bool(due and done and done > due),
             }
         )
@@ -354,25 +348,6 @@ def _do_share(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str
     return "Summary shared with the supplier."
 
 
-def _proposal(view: CaseView, data: dict[str, Any]) -> Any:
-    proposal = next((p for p in view.proposals if p.pk == data["proposal"]), None)
-    if proposal is None:
-        raise Http404("No such proposal on this case.")
-    return proposal
-
-
-def _do_confirm(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    proposal = workflow.supplier_suspension_confirm(proposal=_proposal(view, data), actor=_actor(request))
-    return f"{proposal.supplier.name} is suspended; the buyers sourcing from it are told."
-
-
-def _do_reject(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    workflow.supplier_suspension_reject(
-        proposal=_proposal(view, data), actor=_actor(request), reason=data.get("reason", "")
-    )
-    return "Suspension proposal rejected."
-
-
 def _build(name: str, ctx: CaseForms, data: Any) -> f.BootstrapForm:
     form = ACTIONS[name].form(ctx, data)
     form.auto_id = f"id_{name}_%s"  # several forms on one page have a "reason": keep the ids apart
@@ -410,8 +385,6 @@ ACTIONS: dict[str, CaseAction] = {
     "remedy_verify": CaseAction(_plain(f.RemedyVerifyForm), _do_remedy_verify, "findings"),
     "link": CaseAction(_plain(f.LinkForm), _do_link, "linked"),
     "share": CaseAction(_share_form, _do_share, "share"),
-    "confirm_suspension": CaseAction(_plain(f.ProposalForm), _do_confirm, "proposals"),
-    "reject_suspension": CaseAction(_plain(f.ProposalForm), _do_reject, "proposals"),
 }
 
 
@@ -496,9 +469,6 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             status = 403
         else:
             messages.success(request, done)
-            next_url = request.POST.get("next", "")
-            if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                return HttpResponseRedirect(next_url)
             return HttpResponseRedirect(_case_url(view.complaint, spec.anchor))
     messages.error(request, "Not saved: " + " ".join(form.non_field_and_field_errors()))
     view = complaint_case(user=request.user, reference=reference)  # fresh: someone may have moved it
@@ -582,19 +552,10 @@ def attachment(request: HttpRequest, reference: str, uuid: str) -> HttpResponse:
 
 
 @never_cache
-@staff_required(ALL_CASES_ROLES)
+@staff_required(LEAD_ROLES)
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     """``/monitor/access-log/``: every identity reveal, newest first (monitor lead and admin)."""
     paginator = Paginator(identity_access_log(user=request.user), ACCESS_LOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "complaints/monitor/access_log.html", {"page": page})
-
-
-@never_cache
-@staff_required(ALL_CASES_ROLES)
-@require_GET
-def proposals(request: HttpRequest) -> HttpResponse:
-    """``/monitor/proposals/``: supplier suspensions awaiting the lead's decision."""
-    pending = list(pending_suspension_proposals(user=request.user).order_by("proposed_at", "pk"))
-    return render(request, "complaints/monitor/proposals.html", {"proposals": pending})

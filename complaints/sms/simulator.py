@@ -25,11 +25,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from complaints.models import Message, SmsConversation
-from complaints.permissions import CASE_ROLES
 from complaints.services import phone_hash
 from complaints.sms import views
 from complaints.sms.signatures import signature_compute
 from wsr.network.auth import staff_required
+from wsr.network.roles import CASE_ROLES
 
 FICTIONAL_PHONE = re.compile(r"^\+1[2-9]\d{2}55501\d{2}$")
 DEFAULT_PHONE = "+12025550142"

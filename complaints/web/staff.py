@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 
 from complaints.choices import Channel, Language
 from complaints.models import Complaint
-from complaints.permissions import CASE_ROLES
 from complaints.web.forms import ComplaintForm
 from complaints.web.services import (
     complaint_create_from_web,
@@ -29,6 +28,7 @@ from complaints.web.services import (
     receipt_code_take,
 )
 from wsr.network.auth import staff_required
+from wsr.network.roles import CASE_ROLES
 
 
 class StaffIntakeForm(ComplaintForm):

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.conftest import make_user
+from wsr.contributions import PROJECT_APPS
 from wsr.network.choices import OrganizationKind, Role
 from wsr.network.demo import USERS
 from wsr.network.models import Organization, Supplier, SupplyRelationship, Worksite
-from wsr.seeding import PROJECT_APPS
 
 pytestmark = pytest.mark.django_db
 

@@ -53,7 +53,8 @@ def test_standing_change_writes_history_and_notifies_exactly_the_buyers_sourcing
     assert world.supplier_a.standing == Standing.SUSPENDED
     assert world.supplier_a.standing_changed_at == change.changed_at
     recipients = sorted(n.user.username for n in Notification.objects.select_related("user"))
-    assert recipients == sorted([world.buyer_a_user.username, buyer_c_user.username])
+    # The buyers sourcing from it today, and the supplier's own users; nobody else.
+    assert recipients == sorted([world.buyer_a_user.username, buyer_c_user.username, world.supplier_a_user.username])
     notice = Notification.objects.get(user=world.buyer_a_user)
     assert "Suspended" in notice.subject
     assert "Unremediated heat risk" in notice.body
@@ -68,7 +69,7 @@ def test_setting_the_same_standing_again_changes_nothing_and_notifies_no_one(wor
     )
     assert again is None
     assert StandingChange.objects.filter(supplier=world.supplier_a).count() == 1
-    assert Notification.objects.count() == 1
+    assert Notification.objects.count() == 2  # the first change: buyer A and supplier A, once each
 
 
 def test_standing_history_is_kept_newest_first(world):

@@ -17,6 +17,7 @@ from wsr.network.models import (
     Organization,
     Standard,
     StandingChange,
+    StandingProposal,
     Supplier,
     SupplyRelationship,
     User,
@@ -170,3 +171,22 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["subject", "user", "created_at", "read_at"]
     list_select_related = ["user"]
     readonly_fields = ["uuid", "created_at"]
+
+
+@admin.register(StandingProposal)
+class StandingProposalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: proposals are decided on /monitor/proposals/, where the lead sees who is told."""
+
+    list_display = ["supplier", "to_standing", "status", "origin_label", "proposed_at", "decided_by", "decided_at"]
+    list_filter = ["status", "to_standing", "origin"]
+    list_select_related = ["supplier__organization", "decided_by"]
+    search_fields = ["supplier__organization__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wsr.network.choices import PROGRAM_ROLES
+from wsr.network.roles import PROGRAM_ROLES
 
 View = Callable[..., HttpResponse]
 

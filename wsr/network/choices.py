@@ -22,21 +22,6 @@ class Role(models.TextChoices):
     SUPPLIER_USER = "supplier_user", _("Supplier user")
 
 
-# Which roles a member of each kind of organization may hold.
-ROLES_BY_KIND: dict[str, frozenset[str]] = {
-    OrganizationKind.MONITOR: frozenset({Role.ADMIN, Role.MONITOR_LEAD, Role.INVESTIGATOR, Role.AUDITOR}),
-    # No accounts yet: an administrator opens every case, so that role belongs to the monitor only.
-    OrganizationKind.WORKER_ORGANIZATION: frozenset(),
-    OrganizationKind.BUYER: frozenset({Role.BUYER_USER}),
-    OrganizationKind.SUPPLIER: frozenset({Role.SUPPLIER_USER}),
-}
-
-# Roles that work for the program itself and may see every supplier and worksite.
-PROGRAM_ROLES = frozenset({Role.ADMIN, Role.MONITOR_LEAD, Role.INVESTIGATOR, Role.AUDITOR})
-# Roles that handle complaints (and so may reveal a complainant's identity, with a reason).
-CASE_ROLES = frozenset({Role.MONITOR_LEAD, Role.INVESTIGATOR})
-
-
 class Severity(models.TextChoices):
     ZERO_TOLERANCE = "zero_tolerance", _("Zero tolerance")
     SERIOUS = "serious", _("Serious")
@@ -75,6 +60,12 @@ class Standing(models.TextChoices):
     PROBATION = "probation", _("Probation")
     SUSPENDED = "suspended", _("Suspended")
     TERMINATED = "terminated", _("Terminated")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending the lead's decision")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class WorksiteKind(models.TextChoices):

@@ -1,4 +1,4 @@
-"""The registry part of the demo program (see wsr.seeding)."""
+"""The registry part of the demo program (see wsr.contributions)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wsr.network import services
-from wsr.network.choices import PROGRAM_ROLES, OrganizationKind, Role, WorksiteKind
+from wsr.network.choices import OrganizationKind, Role, WorksiteKind
 from wsr.network.models import Organization, Supplier, SupplyRelationship, User, Worksite
+from wsr.network.roles import PROGRAM_ROLES
 
 # (supplier name, country, [(code, worksite name, kind, region)])
 SUPPLIERS = [

@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from wsr.network.choices import (
     OrganizationKind,
+    ProposalStatus,
     Role,
     Severity,
     StandardCategory,
@@ -148,6 +149,73 @@ class StandingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier}: {self.from_standing} → {self.to_standing}"
+
+
+class StandingProposalQuerySet(models.QuerySet["StandingProposal"]):
+    def restrict(self, user: User, action: str = "view") -> StandingProposalQuerySet:
+        """Monitor leads see and decide every proposal; nobody else sees any."""
+        from wsr.network.roles import is_lead
+
+        return self if is_lead(user) else self.none()
+
+
+class StandingProposal(models.Model):
+    """A proposed change of a supplier's standing (suspension, probation, termination, reinstatement),
+    awaiting the monitor lead's decision.
+
+    ``origin`` names the rule that proposed it (``complaints.finding``, ``audits.escalation``,
+    ``manual``...) and ``origin_id`` its row there: one proposal per origin row. ``origin_label`` and
+    ``origin_url`` tell the monitor where the grounds are; they may name a case, so they are shown to
+    monitor staff only. ``reason`` becomes the standing change's reason, shown to buyers and the
+    supplier: it never identifies a worker.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="standing_proposals")
+    from_standing = models.CharField(max_length=20, choices=Standing.choices)
+    to_standing = models.CharField(max_length=20, choices=Standing.choices)
+    reason = models.TextField()
+    origin = models.CharField(max_length=64, default="manual")
+    origin_id = models.BigIntegerField(null=True, blank=True)
+    origin_label = models.CharField(max_length=200, blank=True)
+    origin_url = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    proposed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    change = models.OneToOneField(
+        StandingChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal"
+    )
+
+    objects = StandingProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin", "origin_id"],
+                condition=Q(origin_id__isnull=False),
+                name="network_proposal_once_per_origin",
+            ),
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="network_proposal_status_valid"),
+            models.CheckConstraint(
+                condition=Q(to_standing__in=Standing.values), name="network_proposal_standing_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ProposalStatus.PENDING) | Q(decided_at__isnull=False),
+                name="network_proposal_decided_at",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["proposed_at"], condition=Q(status=ProposalStatus.PENDING), name="network_proposal_pending_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier}: {self.to_standing}? ({self.status})"
 
 
 class WorksiteQuerySet(models.QuerySet["Worksite"]):

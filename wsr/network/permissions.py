@@ -17,7 +17,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.db import transaction
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_objects_for_user, remove_perm
 
-from wsr.network.choices import PROGRAM_ROLES
+from wsr.network.roles import PROGRAM_ROLES, has_role
 
 if TYPE_CHECKING:
     from wsr.network.models import Organization, Supplier, SupplierQuerySet, User
@@ -27,7 +27,7 @@ SUPPLIER_PERMS = ("view_supplier",)
 
 def is_program_staff(user: User | AnonymousUser) -> bool:
     """Program staff see the whole registry; everyone else sees what object permissions grant."""
-    return bool(user.is_authenticated and user.is_active and user.has_any_role(PROGRAM_ROLES))  # type: ignore[union-attr]
+    return has_role(user, PROGRAM_ROLES)
 
 
 def restrict_suppliers(queryset: SupplierQuerySet, *, user: User | AnonymousUser, action: str) -> SupplierQuerySet:

@@ -12,24 +12,29 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from wsr.network import permissions
-from wsr.network.choices import ROLES_BY_KIND, OrganizationKind, Role, Standing
+from wsr.network.choices import OrganizationKind, ProposalStatus, Role, Standing
 from wsr.network.models import (
     WORKSITE_CODE_LETTERS,
     Membership,
     Notification,
     Organization,
     StandingChange,
+    StandingProposal,
     Supplier,
     SupplyRelationship,
     User,
     Worksite,
 )
+from wsr.network.roles import ROLES_BY_KIND, is_lead
+from wsr.network.selectors import monitor_leads
+from wsr.network.signals import standing_changed, standing_proposal_decided
 from wsr.outbox.services import outbox_enqueue_many
 
 
@@ -145,39 +150,17 @@ def notification_email_deliver(*, notification_id: int) -> bool:
     return True
 
 
-def buyer_users_of_supplier(*, supplier: Supplier) -> list[User]:
-    """Active buyer users of every buyer with an active supply relationship to ``supplier``."""
-    buyers = SupplyRelationship.objects.active().filter(supplier=supplier).values("buyer_id")
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__role=Role.BUYER_USER,
-            memberships__organization__in=buyers,
-        ).distinct()
-    )
-
-
-def supplier_users_of(*, supplier: Supplier) -> list[User]:
-    """Active supplier users of ``supplier``'s organization."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__role=Role.SUPPLIER_USER,
-            memberships__organization=supplier.organization_id,
-        ).distinct()
-    )
-
-
 def supplier_standing_change(
     *, supplier: Supplier, to_standing: str, actor: User | None, reason: str
 ) -> StandingChange | None:
-    """Move a supplier to ``to_standing`` and tell its buyers; returns None if it already stood there.
+    """Move a supplier to ``to_standing``; returns None if it already stood there.
 
     Locks the supplier row (``select_for_update``) so two simultaneous decisions apply one after the
-    other. ``reason`` is shown to buyers: it must not identify any worker.
+    other, then sends ``standing_changed`` in the transaction (listeners tell buyers and suppliers).
+    ``reason`` is shown to buyers and the supplier: it must not identify any worker.
     """
+    if to_standing not in Standing.values:
+        raise ValidationError({"to_standing": "Unknown standing."})
     with transaction.atomic():
         locked = Supplier.objects.select_for_update().select_related("organization").get(pk=supplier.pk)
         if locked.standing == to_standing:
@@ -188,12 +171,100 @@ def supplier_standing_change(
         locked.standing = to_standing
         locked.standing_changed_at = change.changed_at
         locked.save(update_fields=["standing", "standing_changed_at"])
-        notify_users(
-            users=buyer_users_of_supplier(supplier=locked),
-            subject=f"{locked.name}: standing is now {Standing(to_standing).label}",
-            body=f"{locked.name} moved from {Standing(change.from_standing).label} to "
-            f"{Standing(to_standing).label}.\n\nReason: {reason}",
-            url=f"/buyer/suppliers/{locked.uuid}/",
-        )
+        standing_changed.send(sender=Supplier, supplier=locked, change=change)
     supplier.standing = to_standing
+    supplier.standing_changed_at = locked.standing_changed_at
     return change
+
+
+# --- Standing proposals ---------------------------------------------------------------------------
+
+PROPOSAL_LABELS: dict[str, str] = {
+    Standing.SUSPENDED: "Suspension",
+    Standing.PROBATION: "Probation",
+    Standing.TERMINATED: "Termination",
+    Standing.GOOD_STANDING: "Reinstatement",
+}
+
+
+def standing_propose(
+    *,
+    supplier: Supplier,
+    to_standing: str,
+    reason: str,
+    origin: str = "manual",
+    origin_id: int | None = None,
+    origin_label: str = "",
+    origin_url: str = "",
+    actor: User | None = None,
+) -> tuple[StandingProposal, bool]:
+    """Propose moving ``supplier`` to ``to_standing``, for the monitor lead to confirm or reject, and
+    tell the leads. Idempotent per ``(origin, origin_id)``: returns ``(proposal, created)``.
+
+    ``reason`` is what buyers and the supplier read if it is confirmed: it must not identify a
+    worker. ``origin_label``/``origin_url`` point the monitor to the grounds (monitor staff only).
+    """
+    if to_standing not in Standing.values:
+        raise ValidationError({"to_standing": "Unknown standing."})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why, in words buyers may read."})
+    fields = {
+        "supplier": supplier, "from_standing": supplier.standing, "to_standing": to_standing, "reason": reason,
+        "origin_label": origin_label[:200], "origin_url": origin_url[:300], "proposed_by": actor,
+    }  # fmt: skip
+    with transaction.atomic():
+        if origin_id is None:
+            proposal, created = StandingProposal.objects.create(origin=origin, **fields), True
+        else:
+            proposal, created = StandingProposal.objects.get_or_create(
+                origin=origin, origin_id=origin_id, defaults=fields
+            )
+        if created:
+            label = PROPOSAL_LABELS[to_standing]
+            notify_users(
+                users=monitor_leads(),
+                subject=f"{label} proposed: {supplier.name}",
+                body=f"{label} of {supplier.name} is proposed"
+                + (f" ({origin_label})" if origin_label else "")
+                + f".\n\nReason given to buyers if you confirm it: {reason}\n\nConfirm or reject it.",
+                url=reverse("standing_proposal", kwargs={"uuid": proposal.uuid}),
+            )
+    return proposal, created
+
+
+def _decide(*, proposal: StandingProposal, actor: User, status: str, reason: str = "") -> StandingProposal:
+    """Lock a pending proposal, record the decision and send ``standing_proposal_decided``."""
+    if not is_lead(actor):
+        raise PermissionDenied("Only the monitor lead decides on a supplier's standing.")
+    with transaction.atomic():
+        locked = StandingProposal.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=proposal.pk)
+        if locked.status != ProposalStatus.PENDING:
+            raise ValidationError({"proposal": "This proposal was already decided."})
+        locked.status = status
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_reason = reason
+        if status == ProposalStatus.CONFIRMED:
+            locked.change = supplier_standing_change(
+                supplier=locked.supplier, to_standing=locked.to_standing, actor=actor, reason=locked.reason
+            )
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "change"])
+        standing_proposal_decided.send(sender=StandingProposal, proposal=locked)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def standing_proposal_confirm(*, proposal: StandingProposal, actor: User) -> StandingProposal:
+    """The lead confirms: the supplier's standing changes (with history; nothing if it already stood
+    there) and everyone concerned is told through ``standing_changed``. Row lock on the proposal: a
+    second decision raises ``ValidationError``; anyone but a lead ``PermissionDenied``."""
+    return _decide(proposal=proposal, actor=actor, status=ProposalStatus.CONFIRMED)
+
+
+def standing_proposal_reject(*, proposal: StandingProposal, actor: User, reason: str) -> StandingProposal:
+    """The lead rejects, saying why; the standing does not change. Row lock on the proposal."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": "Give a reason of at least 5 characters."})
+    return _decide(proposal=proposal, actor=actor, status=ProposalStatus.REJECTED, reason=reason)

@@ -1,15 +1,26 @@
-"""Keep object permissions in step with memberships and supply relationships, however they change
-(services, the admin, a shell): each handler only calls the sync function in permissions.py."""
+"""The registry's signals, and the handlers that keep object permissions in step with memberships and
+supply relationships however they change (services, the admin, a shell): each handler only calls
+the sync function in permissions.py.
+
+Other apps listen to the registry's own signals instead of the registry calling them (it imports no
+app): both are sent inside the transaction of the change, so a listener's writes (notices,
+events) commit or roll back with it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from wsr.network import permissions
 from wsr.network.models import Membership, SupplyRelationship
+
+# A supplier's standing changed: ``supplier``, ``change`` (the StandingChange row).
+standing_changed = Signal()
+# The lead decided a standing proposal: ``proposal`` (confirmed or rejected).
+standing_proposal_decided = Signal()
 
 
 @receiver([post_save, post_delete], sender=Membership)

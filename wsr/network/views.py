@@ -5,16 +5,21 @@ from __future__ import annotations
 import logging
 from typing import cast
 
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wsr.celery import app as celery_app
-from wsr.network import selectors
-from wsr.network.auth import second_factor_required
+from wsr.network import selectors, services
+from wsr.network.auth import second_factor_required, staff_required
+from wsr.network.forms import ProposalRejectForm
+from wsr.network.models import User
+from wsr.network.roles import LEAD_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +67,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @second_factor_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's in-app notifications, newest first; POST marks them all read."""
-    from django.shortcuts import redirect
     from django.utils import timezone
 
-    from wsr.network.models import Notification, User
+    from wsr.network.models import Notification
 
     user = cast(User, request.user)  # second_factor_required: never anonymous here
     if request.method == "POST":
@@ -73,3 +77,54 @@ def notifications(request: HttpRequest) -> HttpResponse:
         return redirect("notifications")
     items = Notification.objects.filter(user=user).order_by("-created_at", "-id")[:100]
     return render(request, "network/notifications.html", {"notifications": items})
+
+
+# --- Standing proposals (the monitor lead) ---------------------------------------------------------
+
+
+@never_cache
+@staff_required(LEAD_ROLES)
+@require_GET
+def standing_proposals(request: HttpRequest) -> HttpResponse:
+    """``/monitor/proposals/``: every standing change awaiting the lead, oldest first."""
+    pending = list(selectors.pending_standing_proposals(user=request.user)[:200])
+    return render(request, "network/standing_proposals.html", {"proposals": pending})
+
+
+@never_cache
+@staff_required(LEAD_ROLES)
+def standing_proposal(request: HttpRequest, uuid: str) -> HttpResponse:
+    """``/monitor/proposals/<uuid>/``: what confirming will do (the standing, the reason buyers read,
+    who is told) and the two decisions; POST ``decision=confirm|reject``."""
+    proposal = selectors.access_standing_proposal(user=request.user, uuid=uuid)
+    user = cast(User, request.user)
+    reject_form = ProposalRejectForm()
+    status = 200
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "confirm":
+                services.standing_proposal_confirm(proposal=proposal, actor=user)
+                messages.success(request, f"{proposal.supplier.name} is now {proposal.get_to_standing_display()}.")
+                return redirect("standing_proposals")
+            if decision == "reject":
+                reject_form = ProposalRejectForm(request.POST)
+                if reject_form.is_valid():
+                    services.standing_proposal_reject(
+                        proposal=proposal, actor=user, reason=reject_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, "Proposal rejected; the standing stays as it is.")
+                    return redirect("standing_proposals")
+            status = 400
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            status = 409
+        proposal = selectors.access_standing_proposal(user=request.user, uuid=uuid)
+    context = {
+        "proposal": proposal,
+        "label": services.PROPOSAL_LABELS[proposal.to_standing],
+        "buyers": selectors.buyers_told_of(supplier=proposal.supplier),
+        "supplier_users": selectors.supplier_users(supplier=proposal.supplier).count(),
+        "reject_form": reject_form,
+    }
+    return render(request, "network/standing_proposal.html", context, status=status)

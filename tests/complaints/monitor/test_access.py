@@ -98,8 +98,6 @@ POSTS = {
     "remedy_verify": {"remedy": "00000000-0000-0000-0000-000000000000"},
     "link": {"other": "AAAAAAAA"},
     "share": {"summary": "A wage complaint at your worksite."},
-    "confirm_suspension": {"proposal": "1"},
-    "reject_suspension": {"proposal": "1", "reason": "Not confirmed on site"},
     "identity": {"reason": "Need to call her back about the visit"},
 }
 

@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from complaints import workflow
 from complaints.choices import EventKind, Language, MessageKind, Status
-from complaints.models import Complaint, Event, IdentityAccess, Message, Remedy, SuspensionProposal
+from complaints.models import Complaint, Event, IdentityAccess, Message, Remedy
 from complaints.reply_templates import reply_template_text
 from tests.complaints.monitor.conftest import client_as
 from tests.complaints.workflow.conftest import WORKER_NAME, WORKER_PHONE
 from tests.complaints.workflow.test_queue import bulk_cases
 from tests.conftest import make_user
 from wsr.network.choices import Role, Standing
+from wsr.network.models import StandingProposal
 
 pytestmark = pytest.mark.django_db
 
@@ -334,31 +335,28 @@ def test_linking_a_retaliation_case_to_the_earlier_one(world, make_case):
     assert earlier.reference in client.get(case_url(retaliation)).content.decode()
 
 
-def test_the_lead_confirms_a_suspension_from_the_proposals_page(world, standards, make_case):
+def test_the_lead_sees_a_suspension_proposal_from_the_queue_and_decides_it_on_its_page(world, standards, make_case):
     complaint = make_case(status=Status.INVESTIGATING, standard="ZT-1")
     workflow.finding_record(complaint=complaint, actor=world.lead, standard=standards["ZT-1"], substantiated=True)
-    proposal = SuspensionProposal.objects.get()
+    proposal = StandingProposal.objects.get()
     client = client_as(world, "lead")
     assert "your decision" in client.get("/monitor/").content.decode()
-    assert world.supplier_a.organization.name in client.get("/monitor/proposals/").content.decode()
-    response = client.post(
-        case_url(complaint, "confirm_suspension"), {"proposal": proposal.pk, "next": "/monitor/proposals/"}
-    )
+    page = client.get(case_url(complaint)).content.decode()
+    assert f"/monitor/proposals/{proposal.uuid}/" in page
+    response = client.post(f"/monitor/proposals/{proposal.uuid}/", {"decision": "confirm"})
     assert response.status_code == 302 and response["Location"] == "/monitor/proposals/"
     world.supplier_a.refresh_from_db()
     assert world.supplier_a.standing == Standing.SUSPENDED
-    again = client.post(case_url(complaint, "confirm_suspension"), {"proposal": proposal.pk})
-    assert again.status_code == 400 and "already decided" in again.content.decode()
+    again = client.post(f"/monitor/proposals/{proposal.uuid}/", {"decision": "confirm"})
+    assert again.status_code == 409 and "already decided" in again.content.decode()
 
 
 def test_an_investigator_may_not_decide_a_suspension(world, standards, make_case):
     complaint = make_case(status=Status.INVESTIGATING, standard="ZT-1")
     workflow.finding_record(complaint=complaint, actor=world.lead, standard=standards["ZT-1"], substantiated=True)
-    proposal = SuspensionProposal.objects.get()
-    response = client_as(world, "investigator").post(
-        case_url(complaint, "confirm_suspension"), {"proposal": proposal.pk}
-    )
-    assert response.status_code == 403
+    proposal = StandingProposal.objects.get()
+    response = client_as(world, "investigator").post(f"/monitor/proposals/{proposal.uuid}/", {"decision": "confirm"})
+    assert response.status_code == 404
     world.supplier_a.refresh_from_db()
     assert world.supplier_a.standing == Standing.GOOD_STANDING
 

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from complaints.choices import Channel, Language, Status
+from complaints.escalation import complaint_deadlines_sync
 from complaints.models import Complainant, Complaint
 from complaints.services import complainant_for_phone, complaint_create, deadlines_for
 from wsr.network.code_of_conduct import code_of_conduct_seed
@@ -75,6 +76,7 @@ def make_case(world: Any, standards: dict[str, Standard]) -> MakeCase:
         fields.update({name: now for name in STAGE_FIELDS[status]})
         Complaint.objects.filter(pk=complaint.pk).update(**fields)
         complaint.refresh_from_db()
+        complaint_deadlines_sync(complaints=[complaint])  # as every workflow service does
         return complaint
 
     return make

@@ -10,14 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from complaints import workflow
-from complaints.choices import EventKind, ProposalStatus, Status
-from complaints.models import Complaint, ComplaintHistory, Event, IdentityAccess, SuspensionProposal
+from complaints.choices import EventKind, Status
+from complaints.models import Complaint, ComplaintHistory, Event, IdentityAccess
 from complaints.selectors import identity_access_log, supplier_shared_summaries
 from tests.complaints.workflow.conftest import WORKER_NAME, WORKER_PHONE
 from tests.conftest import make_user
 from wsr.network import services
-from wsr.network.choices import OrganizationKind, Role, Standing
-from wsr.network.models import Notification, StandingChange
+from wsr.network.choices import OrganizationKind, ProposalStatus, Role, Standing
+from wsr.network.models import Notification, StandingChange, StandingProposal
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +37,17 @@ def test_a_substantiated_zero_tolerance_finding_suspends_the_supplier_once_the_l
         complaint=complaint, actor=world.investigator, standard=standards["ZT-1"], substantiated=True,
         notes="Passports held by the crew leader",
     )  # fmt: skip
-    proposal = SuspensionProposal.objects.get(finding=finding)
-    assert proposal.status == ProposalStatus.PENDING
+    proposal = StandingProposal.objects.get(origin="complaints.finding", origin_id=finding.pk)
+    assert (proposal.status, proposal.to_standing) == (ProposalStatus.PENDING, Standing.SUSPENDED)
     world.supplier_a.refresh_from_db()
     assert world.supplier_a.standing == Standing.GOOD_STANDING  # nothing happens before the lead decides
     assert Event.objects.filter(complaint=complaint, kind=EventKind.STANDING_PROPOSED).exists()
     assert Notification.objects.filter(user=world.lead, subject__contains="Suspension proposed").exists()
 
     with pytest.raises(PermissionDenied):
-        workflow.supplier_suspension_confirm(proposal=proposal, actor=world.investigator)
-    workflow.supplier_suspension_confirm(proposal=proposal, actor=world.lead)
+        services.standing_proposal_confirm(proposal=proposal, actor=world.investigator)
+    services.standing_proposal_confirm(proposal=proposal, actor=world.lead)
+    assert Event.objects.filter(complaint=complaint, kind=EventKind.STANDING_CONFIRMED, actor=world.lead).exists()
 
     world.supplier_a.refresh_from_db()
     assert world.supplier_a.standing == Standing.SUSPENDED
@@ -61,7 +62,7 @@ def test_a_substantiated_zero_tolerance_finding_suspends_the_supplier_once_the_l
         assert "Maria" not in text and "Hernandez" not in text
         assert WORKER_PHONE[-7:] not in re.sub(r"\D", "", text)
     with pytest.raises(ValidationError):
-        workflow.supplier_suspension_confirm(proposal=proposal, actor=world.lead)
+        services.standing_proposal_confirm(proposal=proposal, actor=world.lead)
 
 
 def test_the_lead_may_reject_a_proposal_and_the_standing_stays(world, standards, make_case):
@@ -69,8 +70,11 @@ def test_the_lead_may_reject_a_proposal_and_the_standing_stays(world, standards,
     finding = workflow.finding_record(
         complaint=complaint, actor=world.lead, standard=standards["ZT-4"], substantiated=True
     )
-    proposal = SuspensionProposal.objects.get(finding=finding)
-    workflow.supplier_suspension_reject(proposal=proposal, actor=world.lead, reason="Offender dismissed same day")
+    proposal = StandingProposal.objects.get(origin="complaints.finding", origin_id=finding.pk)
+    services.standing_proposal_reject(proposal=proposal, actor=world.lead, reason="Offender dismissed same day")
+    assert Event.objects.filter(
+        complaint=complaint, kind=EventKind.STANDING_REJECTED, reason="Offender dismissed same day"
+    ).exists()
     world.supplier_a.refresh_from_db()
     assert world.supplier_a.standing == Standing.GOOD_STANDING
     assert not Notification.objects.filter(user__in=[world.buyer_a_user, world.buyer_b_user]).exists()
@@ -80,7 +84,7 @@ def test_a_serious_or_unsubstantiated_finding_proposes_nothing(world, standards,
     complaint = make_case(status=Status.INVESTIGATING, standard="ZT-1")
     workflow.finding_record(complaint=complaint, actor=world.lead, standard=standards["ZT-1"], substantiated=False)
     workflow.finding_record(complaint=complaint, actor=world.lead, standard=standards["W-1"], substantiated=True)
-    assert not SuspensionProposal.objects.exists()
+    assert not StandingProposal.objects.exists()
 
 
 def test_revealing_the_identity_needs_a_reason_and_is_logged_for_the_lead(world, make_case, worker):

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from complaints import workflow
 from complaints.choices import EventKind, Status
-from complaints.escalation import escalation_scan
-from complaints.models import Complaint, Escalation, Event, Finding
-from complaints.tasks import escalation_scan_task
+from complaints.models import CaseFinding, Complaint, Event
+from wsr.deadlines.models import Deadline
+from wsr.deadlines.services import deadline_scan as escalation_scan
+from wsr.deadlines.tasks import deadline_scan_task as escalation_scan_task
 from wsr.network.models import Notification
 from wsr.network.tasks import notification_email_send
 
@@ -32,7 +33,10 @@ def send_emails() -> None:
 
 
 def escalated_kinds(complaint: Complaint) -> list[str]:
-    return sorted(Escalation.objects.filter(complaint=complaint).values_list("kind", flat=True))
+    escalated = Deadline.objects.filter(
+        object_id=complaint.pk, kind__startswith="complaints.", escalated_at__isnull=False
+    )
+    return sorted(kind.removeprefix("complaints.") for kind in escalated.values_list("kind", flat=True))
 
 
 def test_an_untouched_case_escalates_each_deadline_once_as_it_passes(world, make_case):
@@ -70,7 +74,7 @@ def test_deadlines_met_in_time_never_escalate(world, standards, make_case):
     with time_machine.travel(START + timedelta(days=2), tick=False):
         workflow.complaint_start_investigation(complaint=complaint, actor=world.lead)
     with time_machine.travel(START + timedelta(days=20), tick=False):
-        Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+        CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
         workflow.complaint_resolve(complaint=complaint, actor=world.lead)
     with time_machine.travel(START + timedelta(days=90), tick=False):
         assert escalation_scan().escalations == 0
@@ -144,16 +148,17 @@ def test_parallel_scans_share_a_backlog_without_escalating_anything_twice(world,
     results = _parallel_scans(3)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r.escalations for r in results) == 40  # type: ignore[attr-defined]
-    assert Escalation.objects.count() == 40
+    escalated = Deadline.objects.filter(escalated_at__isnull=False)
+    assert escalated.count() == 40
     assert Event.objects.filter(kind=EventKind.ESCALATED).count() == 40
-    assert set(Escalation.objects.values_list("complaint_id", flat=True)) == {c.pk for c in cases}
+    assert set(escalated.values_list("object_id", flat=True)) == {c.pk for c in cases}
 
 
 def test_a_reopened_case_escalates_its_new_resolve_deadline_once(world, standards, make_case):
     with time_machine.travel(START - timedelta(days=40), tick=False):
         complaint = make_case(status=Status.INVESTIGATING, standard="W-1")
     assert escalation_scan().escalations == 1  # resolve, 30 days, passed 10 days ago
-    Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+    CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
     workflow.complaint_resolve(complaint=complaint, actor=world.lead)
     workflow.complaint_reopen(complaint=complaint, actor=world.lead, reason="The worker was fired after all")
     assert escalation_scan().escalations == 0
@@ -161,3 +166,20 @@ def test_a_reopened_case_escalates_its_new_resolve_deadline_once(world, standard
         assert escalation_scan().escalations == 1
         assert escalation_scan().escalations == 0
     assert Event.objects.filter(complaint=complaint, kind=EventKind.ESCALATED).count() == 2
+
+
+def test_a_deadline_brought_forward_past_the_last_escalation_still_escalates_at_once(world, standards, make_case):
+    """Triage with a stricter standard moves the investigation deadline to a time already passed,
+    before the moment the case last escalated: it escalates at the next scan, not days later."""
+    with time_machine.travel(START, tick=False):
+        complaint = make_case(status=Status.NEW, assignee=world.investigator)  # intake: 24 h / 3 d / 30 d
+    with time_machine.travel(START + timedelta(hours=25), tick=False):
+        escalation_scan()  # the acknowledgement is a day late
+    assert escalated_kinds(complaint) == ["acknowledge"]
+    with time_machine.travel(START + timedelta(hours=26), tick=False):
+        workflow.complaint_triage(complaint=complaint, actor=world.lead, standard=standards["ZT-1"])
+    assert complaint.investigate_due == START + timedelta(hours=24)  # zero tolerance: within 24 h
+    with time_machine.travel(START + timedelta(hours=26, minutes=1), tick=False):
+        assert escalation_scan().escalations == 1
+    assert escalated_kinds(complaint) == ["acknowledge", "investigate"]
+    assert Notification.objects.filter(user=world.lead, subject__contains="start investigation").count() == 1

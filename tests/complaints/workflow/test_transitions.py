@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404
 
 from complaints import workflow
 from complaints.choices import EventKind, Scope, Status
-from complaints.models import Complaint, Escalation, Event, Finding
+from complaints.models import CaseFinding, Complaint, Event
 from complaints.workflow import SOURCES, TARGETS, IllegalTransition
 from tests.conftest import make_user
+from wsr.deadlines.models import Deadline
 from wsr.network.choices import Role, Severity
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def run_action(action: str, complaint: Complaint, actor: Any, standards: dict[st
 def test_each_action_moves_only_a_case_in_one_of_its_source_statuses(world, standards, make_case, action, status):
     complaint = make_case(status=status)
     if action == "resolve":
-        Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+        CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
     events_before = Event.objects.filter(complaint=complaint).count()
     if status in SOURCES[action]:
         run_action(action, complaint, world.lead, standards)
@@ -124,7 +126,7 @@ def test_resolving_needs_a_substantiated_finding_and_not_substantiated_refuses_o
     complaint = make_case(status=Status.INVESTIGATING)
     with pytest.raises(ValidationError):
         workflow.complaint_resolve(complaint=complaint, actor=world.lead)
-    Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+    CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
     with pytest.raises(ValidationError):
         workflow.complaint_mark_not_substantiated(complaint=complaint, actor=world.lead)
     workflow.complaint_resolve(complaint=complaint, actor=world.lead)
@@ -185,7 +187,6 @@ def test_starting_an_investigation_assigns_an_unassigned_case_to_the_investigato
 
 def test_reopening_needs_a_reason_and_gives_a_fresh_resolve_deadline_that_can_escalate_again(world, make_case):
     complaint = make_case(status=Status.CLOSED)
-    Escalation.objects.create(complaint=complaint, kind="resolve", due_at=complaint.resolve_due)
     with pytest.raises(ValidationError):
         workflow.complaint_reopen(complaint=complaint, actor=world.lead, reason="")
     old_due = complaint.resolve_due
@@ -193,7 +194,8 @@ def test_reopening_needs_a_reason_and_gives_a_fresh_resolve_deadline_that_can_es
     assert complaint.status == Status.INVESTIGATING
     assert complaint.closed_at is None and complaint.resolved_at is None
     assert complaint.resolve_due > old_due
-    assert not Escalation.objects.filter(complaint=complaint, kind="resolve").exists()
+    (resolve,) = Deadline.objects.filter(object_id=complaint.pk, kind="complaints.resolve", closed_at__isnull=True)
+    assert (resolve.due_at, resolve.escalated_at) == (complaint.resolve_due, None)
     event = complaint.events.latest("id")
     assert (event.from_status, event.to_status, event.reason) == (
         Status.CLOSED, Status.INVESTIGATING, "Retaliation reported after closing",
@@ -293,3 +295,55 @@ def test_triage_refuses_a_worksite_that_left_the_program(world, standards, make_
         workflow.complaint_triage(
             complaint=complaint, actor=world.lead, standard=standards["W-1"], worksite=world.worksite_b
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finding_recorded_while_the_case_is_marked_not_substantiated_cannot_leave_both(world, standards, make_case):
+    """The investigator records a substantiated zero-tolerance finding while a colleague marks the
+    case not substantiated: the case must never end not substantiated with a substantiated finding
+    (nor with a suspension proposal)."""
+    complaint = make_case(status=Status.INVESTIGATING, standard="ZT-1")
+    finding_written, release = threading.Event(), threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def record_and_hold() -> None:
+        try:
+            with transaction.atomic():
+                workflow.finding_record(
+                    complaint=Complaint.objects.get(pk=complaint.pk), actor=world.investigator,
+                    standard=standards["ZT-1"], substantiated=True,
+                )  # fmt: skip
+                finding_written.set()
+                release.wait(10)  # the finding is not committed yet; the case row stays locked
+        finally:
+            connection.close()
+
+    def conclude() -> None:
+        try:
+            outcome["result"] = workflow.complaint_mark_not_substantiated(
+                complaint=Complaint.objects.get(pk=complaint.pk), actor=world.lead, reason="No witness"
+            )
+        except Exception as exc:
+            outcome["result"] = exc
+        finally:
+            connection.close()
+
+    recorder = threading.Thread(target=record_and_hold)
+    recorder.start()
+    assert finding_written.wait(10)
+    concluder = threading.Thread(target=conclude)
+    concluder.start()
+    time.sleep(0.5)  # let the conclusion read the findings (old code) or wait for the lock (new code)
+    release.set()
+    recorder.join(10)
+    concluder.join(10)
+    complaint.refresh_from_db()
+    assert isinstance(outcome["result"], ValidationError)
+    assert complaint.status == Status.INVESTIGATING
+    assert CaseFinding.objects.filter(complaint=complaint, substantiated=True).count() == 1
+
+
+def test_resolving_a_case_in_the_wrong_status_is_an_illegal_transition_not_a_missing_finding(world, make_case):
+    complaint = make_case(status=Status.NEW)
+    with pytest.raises(IllegalTransition):
+        workflow.complaint_resolve(complaint=complaint, actor=world.lead)

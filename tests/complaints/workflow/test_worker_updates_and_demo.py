@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from complaints import workflow
 from complaints.choices import MessageKind, Status
-from complaints.models import Complaint, Finding, Message, SuspensionProposal
+from complaints.models import CaseFinding, Complaint, Message
 from complaints.worker_status import status_update_sms
+from wsr.network.models import StandingProposal
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_the_worker_is_told_on_triage_resolution_and_closure_in_her_language(wor
     complaint = make_case(status=Status.NEW, complainant=worker)
     workflow.complaint_triage(complaint=complaint, actor=world.lead, standard=standards["W-1"])
     workflow.complaint_start_investigation(complaint=complaint, actor=world.lead)
-    Finding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+    CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
     workflow.complaint_resolve(complaint=complaint, actor=world.lead)
     workflow.complaint_close(complaint=complaint, actor=world.lead)
     sent = outbound(complaint)
@@ -58,6 +59,6 @@ def test_the_demo_program_has_cases_in_every_state_and_loads_twice_without_dupli
         Status.NEW, Status.TRIAGED, Status.INVESTIGATING, Status.RESOLVED, Status.NOT_SUBSTANTIATED,
         Status.REFERRED, Status.CLOSED,
     }  # fmt: skip
-    assert SuspensionProposal.objects.filter(status="pending").exists()
+    assert StandingProposal.objects.filter(status="pending", origin="complaints.finding").exists()
     overdue_zero_tolerance = demo.filter(severity="zero_tolerance", next_due__lt=timezone.now())
     assert overdue_zero_tolerance.exists()

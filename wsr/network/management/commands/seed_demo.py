@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from wsr.seeding import contributors
+from wsr.contributions import contributors
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from wsr.seeding import contributors
+from wsr.contributions import contributors
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_complainant_claimed_phone'),
+        ('complaints', '0011_rename_finding_casefinding'),
     ]
 
     operations = [

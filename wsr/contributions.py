@@ -1,9 +1,9 @@
-"""Demo and scale data, contributed by each app.
+"""What each project app contributes to shared features, found by module name.
 
 ``seed_demo`` and ``seed_scale`` call ``<app>.demo.seed(context)`` and ``<app>.scale.seed(options,
-context)`` for every installed project app that has them, in INSTALLED_APPS order. The registry goes
-first and later apps read what it made from ``context``, so no app imports another against the
-direction of dependencies.
+context)``; the navigation reads ``<app>.navigation.MENU``. Apps are visited in INSTALLED_APPS
+order: the registry goes first and later apps read what it made from ``context``, so no app imports
+another against the direction of dependencies (and the registry names no app).
 """
 
 from __future__ import annotations
