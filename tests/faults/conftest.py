@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,9 +191,3 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Any:
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-def timed(seconds: float) -> Any:
-    """A deadline helper: ``left()`` says how much of ``seconds`` remains."""
-    end = time.monotonic() + seconds
-    return lambda: max(0.0, end - time.monotonic())
