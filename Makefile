@@ -36,6 +36,7 @@ test: install
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m wsr.devstack exec $(VENV)/bin/mypy wsr complaints audits buyers
 	$(PY) -m wsr.devstack exec $(PY) manage.py check --fail-level WARNING
 	$(PY) -m wsr.devstack exec $(PY) manage.py makemigrations --check --dry-run
@@ -46,6 +47,11 @@ format: $(STAMP)
 
 bench: install
 	$(PY) -m wsr.devstack exec $(PY) bench/run.py
+
+# Chromium for the browser tests from Playwright's own installer (needs the Internet; a machine with
+# Debian's chromium package needs nothing). Without either, `make test` skips the browser tests.
+browsers: $(STAMP)
+	$(VENV)/bin/playwright install chromium
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

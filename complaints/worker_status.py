@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import Status
+from complaints.choices import EventKind, Status
 from complaints.models import Complaint
 
 # Internal status -> (what the worker sees, what happens next)
@@ -54,9 +54,31 @@ def worker_status_explanation(status: str) -> str:
     return str(WORKER_STATUS[Status(status)][1])
 
 
-def status_update_sms(complaint: Complaint) -> str:
-    """Short SMS telling the worker her case's status, in the case's language."""
-    with translation.override(complaint.language):
+# On /track/ the help itself is shown below the status, so the explanation points to it.
+REFERRED_ON_TRACK = _("This is outside our program. Below is where you can get help.")
+
+
+def worker_referral(complaint: Complaint) -> str:
+    """Where the worker was sent for help (the monitor's words), while that is her case's outcome:
+    referred, or closed right after being referred. "" otherwise. One query for a closed case only."""
+    if not complaint.referral_info:
+        return ""
+    if complaint.status == Status.REFERRED:
+        return complaint.referral_info
+    if complaint.status != Status.CLOSED:
+        return ""
+    closed_from = (
+        complaint.events.filter(kind=EventKind.STATUS_CHANGED, to_status=Status.CLOSED)
+        .order_by("-created_at", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    return complaint.referral_info if closed_from == Status.REFERRED else ""
+
+
+def status_update_sms(complaint: Complaint, *, language: str = "") -> str:
+    """Short SMS telling the worker her case's status, in ``language`` or else the case's."""
+    with translation.override(language or complaint.language):
         return gettext("Case %(reference)s: %(status)s. %(next)s") % {
             "reference": complaint.reference,
             "status": worker_status_label(complaint.status),

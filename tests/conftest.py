@@ -7,6 +7,7 @@ from supplier B only; one user per role plus an outsider with no membership.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,9 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, sync_playwright
 
+from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_or_skip
 from wsr.network import services
 from wsr.network.auth import needs_second_factor
 from wsr.network.choices import OrganizationKind, Role
@@ -75,6 +78,27 @@ def _static_files_without_collectstatic(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Path of the Chromium a browser test drives (tests/browser.py); skips the test without one."""
+    path = chromium_or_skip()
+    # Playwright's sync API runs an event loop in the test's thread; the ORM calls stay synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def browser(chromium: str) -> Iterator[Browser]:
+    """That Chromium, launched headless through Playwright (closed after the test)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def make_user(

@@ -227,6 +227,9 @@ class Stack:
         no_token = not self.env.get("TWILIO_AUTH_TOKEN") and not self.env.get("TWILIO_AUTH_TOKEN_FILE")
         if no_token and self.env.get("SMS_BACKEND", "console") == "console":
             self.env["TWILIO_AUTH_TOKEN_FILE"] = secret_from_file("twilio-auth-token")
+        if self.env.get("SMS_BACKEND", "console") == "console":
+            # The front door shows the hotline's number; the laptop's is fictional (the simulator is the phone).
+            self.env.setdefault("PUBLIC_HOTLINE_NUMBER", "+12025550100")
 
     def __enter__(self) -> Stack:
         try:

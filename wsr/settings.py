@@ -272,6 +272,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = True
+# A form sent after its token expired gets the site's page in the visitor's language, not Django's.
+CSRF_FAILURE_VIEW = "complaints.web.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -365,6 +367,9 @@ if SMS_BACKEND == "twilio":
     for _name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER"):
         if not globals()[_name]:
             raise ImproperlyConfigured(f"{_name} is required when SMS_BACKEND=twilio")
+# The number workers text, shown on the front door and the error pages (a short code is fine too):
+# TWILIO_FROM_NUMBER unless the public one differs (a messaging service, a short code). Empty: not shown.
+PUBLIC_HOTLINE_NUMBER = env_str("PUBLIC_HOTLINE_NUMBER", TWILIO_FROM_NUMBER)
 # Webhook requests received while the database is unreachable wait here (shared by web and worker).
 SPOOL_DIR = Path(env_str("SPOOL_DIR", str(VAR_DIR / "spool")))
 # A worker's SMS complaint is filed this long after her last message if she never texts SEND.
@@ -436,6 +441,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A locked-out sign-in gets the site's "too many tries" page (429) rather than axes' plain text.
+AXES_LOCKOUT_CALLABLE = "complaints.web.errors.sign_in_locked_out"
 # No start-up banner: every manage.py command (and `check --deploy`) would print it.
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None

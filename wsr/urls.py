@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from complaints.web import front
 from wsr.api import TokenView
 from wsr.network import auth as network_auth
 from wsr.network import views as network_views
@@ -21,7 +22,8 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", network_views.home, name="home"),
+    # The front door for workers and the public; a signed-in user's home page (SPEC 5).
+    path("", front.front_door, name="home"),
     path("healthz", network_views.healthz, name="healthz"),
     path("notifications/", network_views.notifications, name="notifications"),
     path("monitor/proposals/", network_views.standing_proposals, name="standing_proposals"),
@@ -44,3 +46,9 @@ urlpatterns = [
     # Monitor workspace: /monitor/ queue, case pages, access log (after the intake, which it never shadows).
     path("", include("complaints.monitor.urls")),
 ]
+
+# Error pages in the site's layout and the visitor's language (CSRF_FAILURE_VIEW is in settings).
+handler400 = "complaints.web.errors.bad_request"
+handler403 = "complaints.web.errors.permission_denied"
+handler404 = "complaints.web.errors.page_not_found"
+handler500 = "complaints.web.errors.server_error"

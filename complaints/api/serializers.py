@@ -168,3 +168,15 @@ class RemedyInput(serializers.Serializer):  # type: ignore[type-arg]
 class LinkInput(serializers.Serializer):  # type: ignore[type-arg]
     other = serializers.CharField(max_length=20, help_text="Reference of the case to link.")
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ReplyInput(serializers.Serializer):  # type: ignore[type-arg]
+    body = serializers.CharField(max_length=1000, help_text="The SMS to the worker.")
+
+
+class RemedyVerifyInput(serializers.Serializer):  # type: ignore[type-arg]
+    remedy = serializers.UUIDField(help_text="UUID of one of the case's remedies.")
+
+
+class ShareInput(serializers.Serializer):  # type: ignore[type-arg]
+    summary = serializers.CharField(max_length=5000, help_text="Redacted: no name, phone, words or reference.")

@@ -22,10 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints import workflow
+from complaints.actions import CASE_ACTIONS
 from complaints.api import serializers as s
 from complaints.choices import Channel, Language, Status
 from complaints.models import Complaint
-from complaints.permissions import access_complaint
 from complaints.selectors import QueueFilters, complaint_queue, complaint_queue_counts, complaint_timeline
 from wsr.api import RestrictedViewSetMixin
 from wsr.network.choices import Severity
@@ -158,128 +158,61 @@ class ComplaintViewSet(RestrictedViewSetMixin, viewsets.GenericViewSet):  # type
             raise exceptions.ValidationError(detail) from exc
         return self._detail(complaint)
 
-    @_detail_schema("Triage the case", s.TriageInput, " Sets the standard (severity, deadlines), scope, worksite.")
-    @action(detail=True, methods=["post"])
-    def triage(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.TriageInput,
-            lambda c, d: workflow.complaint_triage(complaint=c, actor=_actor(request), **d),
-        )
 
-    @_detail_schema("Assign the case", s.AssignInput, " The lead assigns anyone; an investigator takes a case.")
-    @action(detail=True, methods=["post"])
-    def assign(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.AssignInput,
-            lambda c, d: workflow.complaint_assign(complaint=c, actor=_actor(request), assignee=d["assignee"]),
-        )
+# The API's input and path for each of ``CASE_ACTIONS`` (a test holds the keys equal).
+API_INPUTS: dict[str, type[serializers.Serializer]] = {  # type: ignore[type-arg]
+    "reply": s.ReplyInput,
+    "note": s.NoteInput,
+    "triage": s.TriageInput,
+    "assign": s.AssignInput,
+    "start_investigation": s.ReasonInput,
+    "resolve": s.ReasonInput,
+    "mark_not_substantiated": s.ReasonInput,
+    "refer": s.ReferInput,
+    "close": s.ReasonInput,
+    "reopen": s.RequiredReasonInput,
+    "finding": s.FindingInput,
+    "remedy": s.RemedyInput,
+    "remedy_verify": s.RemedyVerifyInput,
+    "link": s.LinkInput,
+    "share": s.ShareInput,
+}
+API_PATHS = {
+    "note": "notes",
+    "finding": "findings",
+    "remedy": "remedies",
+    "remedy_verify": "verify-remedy",
+    "mark_not_substantiated": "not-substantiated",
+}
+API_NOTES = {
+    "reply": " Recorded first and sent by SMS after commit, in whatever language the body is written; not sent if "
+    "she opted out. 400 if the worker has no phone.",
+    "triage": " Sets the standard (severity, deadlines), scope, worksite.",
+    "assign": " The lead assigns anyone; an investigator takes a case.",
+    "resolve": " Needs a substantiated finding.",
+    "close": " A zero-tolerance case is closed by the lead only (403).",
+    "finding": " A substantiated zero-tolerance finding proposes suspending the supplier.",
+    "remedy": " Back pay needs an amount and a currency.",
+    "link": " Both cases must be yours to change.",
+    "share": " Refused (400) if the text holds the worker's name, phone, words or the case reference.",
+}
 
-    @_detail_schema("Start the investigation", s.ReasonInput)
-    @action(detail=True, methods=["post"], url_path="start-investigation")
-    def start_investigation(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.ReasonInput,
-            lambda c, d: workflow.complaint_start_investigation(complaint=c, actor=_actor(request), **d),
-        )
 
-    @_detail_schema("Resolve the case", s.ReasonInput, " Needs a substantiated finding.")
-    @action(detail=True, methods=["post"])
-    def resolve(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.ReasonInput,
-            lambda c, d: workflow.complaint_resolve(complaint=c, actor=_actor(request), **d),
-        )
+def _endpoint(name: str) -> Any:
+    """The POST endpoint of ``CASE_ACTIONS[name]`` on a case."""
+    case_action, input_class = CASE_ACTIONS[name], API_INPUTS[name]
 
-    @_detail_schema("Mark the case not substantiated", s.ReasonInput)
-    @action(detail=True, methods=["post"], url_path="not-substantiated")
-    def not_substantiated(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.ReasonInput,
-            lambda c, d: workflow.complaint_mark_not_substantiated(complaint=c, actor=_actor(request), **d),
-        )
+    def endpoint(self: ComplaintViewSet, request: Request, reference: str) -> Response:
+        return self._act(request, reference, input_class, lambda c, d: case_action.run(c, _actor(request), d))
 
-    @_detail_schema("Refer the worker elsewhere", s.ReferInput)
-    @action(detail=True, methods=["post"])
-    def refer(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.ReferInput,
-            lambda c, d: workflow.complaint_refer(complaint=c, actor=_actor(request), **d),
-        )
+    endpoint.__name__ = endpoint.__qualname__ = name
+    # @action first: it sets the function's kwargs, to which extend_schema then adds the schema.
+    routed = action(detail=True, methods=["post"], url_path=API_PATHS.get(name, name.replace("_", "-")))(endpoint)
+    return _detail_schema(case_action.label, input_class, API_NOTES.get(name, ""))(routed)
 
-    @_detail_schema("Close the case", s.ReasonInput, " A zero-tolerance case is closed by the lead only (403).")
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.ReasonInput,
-            lambda c, d: workflow.complaint_close(complaint=c, actor=_actor(request), **d),
-        )
 
-    @_detail_schema("Reopen the case", s.RequiredReasonInput)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.RequiredReasonInput,
-            lambda c, d: workflow.complaint_reopen(complaint=c, actor=_actor(request), **d),
-        )
-
-    @_detail_schema("Add an internal note", s.NoteInput, " Notes are never sent to the worker.")
-    @action(detail=True, methods=["post"])
-    def notes(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.NoteInput,
-            lambda c, d: workflow.note_add(complaint=c, author=_actor(request), body=d["body"]),
-        )
-
-    @_detail_schema("Record a finding", s.FindingInput, " A substantiated zero-tolerance finding proposes suspension.")
-    @action(detail=True, methods=["post"])
-    def findings(self, request: Request, reference: str) -> Response:
-        return self._act(
-            request,
-            reference,
-            s.FindingInput,
-            lambda c, d: workflow.finding_record(complaint=c, actor=_actor(request), **d),
-        )
-
-    @_detail_schema("Record a remedy", s.RemedyInput, " Back pay needs an amount and a currency.")
-    @action(detail=True, methods=["post"])
-    def remedies(self, request: Request, reference: str) -> Response:
-        def call(complaint: Complaint, data: dict[str, Any]) -> Any:
-            finding_uuid = data.pop("finding", None)
-            finding = complaint.findings.filter(uuid=finding_uuid).first() if finding_uuid else None
-            if finding_uuid and finding is None:
-                raise DjangoValidationError({"finding": "No such finding on this case."})
-            return workflow.remedy_record(complaint=complaint, actor=_actor(request), finding=finding, **data)
-
-        return self._act(request, reference, s.RemedyInput, call)
-
-    @_detail_schema("Link another case", s.LinkInput, " Both cases must be yours to change.")
-    @action(detail=True, methods=["post"])
-    def link(self, request: Request, reference: str) -> Response:
-        def call(complaint: Complaint, data: dict[str, Any]) -> Any:
-            other = access_complaint(user=_actor(request), reference=data["other"], action="change")
-            return workflow.complaint_link(
-                complaint=complaint, other=other, actor=_actor(request), reason=data["reason"]
-            )
-
-        return self._act(request, reference, s.LinkInput, call)
+for _name in CASE_ACTIONS:
+    setattr(ComplaintViewSet, _name, _endpoint(_name))
 
 
 def _actor(request: Request) -> User:

@@ -152,7 +152,10 @@ class TriageForm(StandardChoiceMixin, AssigneeChoiceMixin, BootstrapForm):
         label="Referral information for the worker",
         required=False,
         max_length=1000,
-        help_text="Required when the program does not cover the case (e.g. the labor inspectorate's number).",
+        help_text=(
+            "Required when the program does not cover the case (e.g. the labor inspectorate's number). "
+            "The worker reads it on /track/ and by SMS: write it in her language."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     assignee = forms.ChoiceField(label="Assignee", required=False)
@@ -193,7 +196,10 @@ class ReferForm(BootstrapForm):
         label="Where the worker can get help",
         required=False,
         max_length=1000,
-        help_text="Texted to the worker. Leave empty to use the one given at triage.",
+        help_text=(
+            "Texted to the worker and shown on /track/: write it in her language. "
+            "Leave empty to use the one given at triage."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     reason = forms.CharField(label="Reason (optional)", required=False, max_length=2000)

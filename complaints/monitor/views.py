@@ -32,11 +32,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import workflow
+from complaints.actions import CASE_ACTIONS
 from complaints.choices import (
     DEADLINE_STAGES,
     OPEN_STATUSES,
     Channel,
-    DeliveryStatus,
     EventKind,
     Language,
     RemedyKind,
@@ -55,7 +55,6 @@ from complaints.selectors import (
     complaint_timeline,
     identity_access_log,
 )
-from complaints.services import normalize_reference
 from wsr.network.auth import staff_required
 from wsr.network.models import Standard, User
 from wsr.network.roles import CASE_ROLES, LEAD_ROLES, is_lead
@@ -259,132 +258,37 @@ def _actor(request: HttpRequest) -> User:
     return user  # type: ignore[no-any-return]
 
 
-def _do_reply(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    message = workflow.complaint_reply(complaint=view.complaint, author=_actor(request), body=data["body"])
-    if message.delivery_status == DeliveryStatus.SUPPRESSED:
-        return "Reply recorded, but not sent: the worker opted out of SMS."
-    return "Reply recorded; it goes out by SMS in a moment."
-
-
-def _do_note(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    workflow.note_add(complaint=view.complaint, author=_actor(request), body=data["body"])
-    return "Internal note added."
-
-
-def _do_triage(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    workflow.complaint_triage(
-        complaint=view.complaint,
-        actor=_actor(request),
-        standard=data["standard"],
-        worksite=data.get("worksite"),
-        scope=data["scope"],
-        referral_info=data.get("referral_info", ""),
-        assignee=data.get("assignee"),
-    )
-    return "Case triaged."
-
-
-def _do_assign(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    workflow.complaint_assign(complaint=view.complaint, actor=_actor(request), assignee=data.get("assignee"))
-    return "Assignee changed."
-
-
-def _transition(service: Callable[..., Any], done: str) -> Callable[[HttpRequest, CaseView, dict[str, Any]], str]:
-    def run(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-        service(complaint=view.complaint, actor=_actor(request), reason=data.get("reason", ""))
-        return done
-
-    return run
-
-
-def _do_refer(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    workflow.complaint_refer(
-        complaint=view.complaint, actor=_actor(request), referral_info=data.get("referral_info", ""),
-        reason=data.get("reason", ""),
-    )  # fmt: skip
-    return "Case referred; the worker is told where to get help."
-
-
-def _do_finding(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    workflow.finding_record(
-        complaint=view.complaint, actor=_actor(request), standard=data["standard"],
-        substantiated=data["substantiated"], notes=data.get("notes", ""),
-    )  # fmt: skip
-    return "Finding recorded."
-
-
-def _do_remedy(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    workflow.remedy_record(
-        complaint=view.complaint, actor=_actor(request), kind=data["kind"], description=data.get("description", ""),
-        amount=data.get("amount"), currency=data.get("currency", ""), due_on=data.get("due_on"),
-        finding=data.get("finding"),
-    )  # fmt: skip
-    return "Remedy recorded."
-
-
-def _do_remedy_verify(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    remedy = next((r for r in view.remedies if r.uuid == data["remedy"]), None)
-    if remedy is None:
-        raise Http404("No such remedy on this case.")
-    workflow.remedy_verify(remedy=remedy, actor=_actor(request))
-    return "Remedy verified."
-
-
-def _do_link(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    actor = _actor(request)
-    reference = normalize_reference(data["other"])
-    try:
-        other = access_complaint(user=actor, reference=reference, action="change")
-        linked = workflow.complaint_link(
-            complaint=view.complaint, other=other, actor=actor, reason=data.get("reason", "")
-        )
-    except Http404:
-        raise ValidationError({"other": "No case with this reference that you work on."}) from None
-    return f"Linked with {other.reference}." if linked else f"Already linked with {other.reference}."
-
-
-def _do_share(request: HttpRequest, view: CaseView, data: dict[str, Any]) -> str:
-    workflow.complaint_summary_share(complaint=view.complaint, actor=_actor(request), summary=data["summary"])
-    return "Summary shared with the supplier."
-
-
 def _build(name: str, ctx: CaseForms, data: Any) -> f.BootstrapForm:
-    form = ACTIONS[name].form(ctx, data)
+    form = PAGE_FORMS[name].form(ctx, data)
     form.auto_id = f"id_{name}_%s"  # several forms on one page have a "reason": keep the ids apart
     return form
 
 
 @dataclass(frozen=True)
-class CaseAction:
+class PageForm:
+    """The case page's form for one of ``CASE_ACTIONS``, and the section it sits in."""
+
     form: FormFactory
-    run: Callable[[HttpRequest, CaseView, dict[str, Any]], str]
-    anchor: str  # the section of the case page the form sits in
+    anchor: str
 
 
-ACTIONS: dict[str, CaseAction] = {
-    "reply": CaseAction(_reply_form, _do_reply, "reply"),
-    "note": CaseAction(_plain(f.NoteForm), _do_note, "reply"),
-    "triage": CaseAction(_triage_form, _do_triage, "actions"),
-    "assign": CaseAction(_assign_form, _do_assign, "actions"),
-    "start_investigation": CaseAction(
-        _plain(f.ReasonForm), _transition(workflow.complaint_start_investigation, "Investigation started."), "actions"
-    ),
-    "resolve": CaseAction(_plain(f.ReasonForm), _transition(workflow.complaint_resolve, "Case resolved."), "actions"),
-    "mark_not_substantiated": CaseAction(
-        _plain(f.ReasonForm),
-        _transition(workflow.complaint_mark_not_substantiated, "Case marked not substantiated."),
-        "actions",
-    ),
-    "refer": CaseAction(_plain(f.ReferForm), _do_refer, "actions"),
-    "close": CaseAction(_plain(f.ReasonForm), _transition(workflow.complaint_close, "Case closed."), "actions"),
-    "reopen": CaseAction(
-        _plain(f.RequiredReasonForm), _transition(workflow.complaint_reopen, "Case reopened."), "actions"
-    ),
-    "finding": CaseAction(_finding_form, _do_finding, "findings"),
-    "remedy": CaseAction(_remedy_form, _do_remedy, "findings"),
-    "remedy_verify": CaseAction(_plain(f.RemedyVerifyForm), _do_remedy_verify, "findings"),
-    "link": CaseAction(_plain(f.LinkForm), _do_link, "linked"),
-    "share": CaseAction(_share_form, _do_share, "share"),
+# One form per action of ``complaints.actions.CASE_ACTIONS`` (and no other: a test holds them equal).
+PAGE_FORMS: dict[str, PageForm] = {
+    "reply": PageForm(_reply_form, "reply"),
+    "note": PageForm(_plain(f.NoteForm), "reply"),
+    "triage": PageForm(_triage_form, "actions"),
+    "assign": PageForm(_assign_form, "actions"),
+    "start_investigation": PageForm(_plain(f.ReasonForm), "actions"),
+    "resolve": PageForm(_plain(f.ReasonForm), "actions"),
+    "mark_not_substantiated": PageForm(_plain(f.ReasonForm), "actions"),
+    "refer": PageForm(_plain(f.ReferForm), "actions"),
+    "close": PageForm(_plain(f.ReasonForm), "actions"),
+    "reopen": PageForm(_plain(f.RequiredReasonForm), "actions"),
+    "finding": PageForm(_finding_form, "findings"),
+    "remedy": PageForm(_remedy_form, "findings"),
+    "remedy_verify": PageForm(_plain(f.RemedyVerifyForm), "findings"),
+    "link": PageForm(_plain(f.LinkForm), "linked"),
+    "share": PageForm(_share_form, "share"),
 }
 
 
@@ -398,7 +302,7 @@ def _case_context(
     _describe_events([e.event for e in timeline if e.event is not None])
     ctx = CaseForms(view=view, standards=_active_standards(), workers=f.case_workers(user))
     forms: dict[str, Any] = {
-        name: _build(name, ctx, None) for name in ACTIONS if name != "share" or complaint.worksite_id
+        name: _build(name, ctx, None) for name in PAGE_FORMS if name != "share" or complaint.worksite_id
     }
     if failed is not None:
         forms[failed[0]] = failed[1]
@@ -449,7 +353,7 @@ def _errors_into(form: f.BootstrapForm, exc: ValidationError) -> None:
 @require_POST
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     """One form of the case page, posted: run the service, then redirect, or show what went wrong."""
-    spec = ACTIONS.get(action)
+    spec = PAGE_FORMS.get(action)
     if spec is None:
         raise Http404("No such action.")
     view = complaint_case(user=request.user, reference=reference)
@@ -458,7 +362,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     status = 400
     if form.is_valid():
         try:
-            done = spec.run(request, view, form.cleaned_data)
+            done = CASE_ACTIONS[action].run(view.complaint, _actor(request), form.cleaned_data)
         except workflow.IllegalTransition as exc:
             form.add_error(None, str(exc))
             status = 409

@@ -7,13 +7,16 @@ writes the outbox rows for the acknowledgement and the media downloads. It never
 
 The order of precedence for a message:
 
-1. Twilio's opt-out and opt-in words (``STOP``…, ``START``…);
+1. Twilio's opt-out and opt-in words (``STOP``…, ``START``…); ``STOP`` files what a conversation in
+   progress already told (nothing she wrote is dropped);
 2. an opted-out number: the message is kept, nothing is answered;
-3. keywords (``STATUS <ref>``, ``HELP``, ``NEW``) in any language;
-4. a conversation in progress (language → worksite code → what happened → ``SEND``);
+3. keywords (``STATUS <ref>``, ``HELP``, ``NEW``) in any language, answered in the conversation's
+   language; ``NEW`` files the conversation in progress before starting another;
+4. a conversation in progress (language → worksite code → what happened → ``SEND``); a message
+   clearly in another language (its script, or its words) switches the conversation to it;
 5. an open case of this phone: the message joins it;
 6. a first message that starts with a known worksite code and says something: filed at once;
-7. otherwise a new conversation starts.
+7. otherwise a new conversation starts: a greeting alone gets the language menu.
 
 The reply is stored as an outbound ``Message`` (``in_reply_to`` the inbound one) so that a retried
 webhook gets the very same answer and the monitor sees the whole exchange in the case's thread.
@@ -82,6 +85,16 @@ LANGUAGE_WORDS: dict[str, set[str]] = {
     },
 }  # fmt: skip
 ACCENTS = {Language.ES: set("ñ¿¡áíóú"), Language.HT: set("òè")}
+LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+# Words of a greeting and nothing more ("Hello", "Buenos días", "Bonjou", "নমস্কার"): they say nothing
+# of the language she reads (many greet in English), so the answer is the language menu.
+GREETINGS = {
+    "hello", "hi", "hey", "good", "morning", "afternoon", "evening", "hola", "buenos", "buenas", "dias", "días",
+    "tardes", "noches", "bonjou", "bonswa", "alo", "allo", "salut", "sak", "pase", "নমস্কার", "নমস্তে", "হ্যালো",
+    "সালাম", "আসসালামু", "আলাইকুম", "assalamu", "alaikum", "salam",
+}  # fmt: skip
+# A message of this many words or more that is not an answer to the question asked is part of her story.
+STORY_MIN_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,11 @@ def keyword_of(word: str) -> tuple[str, str] | None:
     return None
 
 
+def only_greeting(body: str) -> bool:
+    words = [word.strip(".,!?¡¿;:।\"'") for word in body.lower().split()]
+    return any(words) and all(word in GREETINGS for word in words if word)
+
+
 def language_chosen(body: str) -> str | None:
     """The language a reply picks: a menu digit, or text written in that language."""
     text = body.strip().strip(".)")
@@ -151,10 +169,27 @@ def language_chosen(body: str) -> str | None:
     return language_guess(body)
 
 
-def language_guess(body: str) -> str | None:
-    """A simple guess: Bengali script, else the language with most common words or accents."""
-    if BENGALI.search(body):
-        return Language.BN
+def menu_choice(body: str) -> str | None:
+    """The language a first message (or an answer to the menu) picks; a greeting alone picks none:
+    "Hello" says little of the language she reads, so she gets the menu."""
+    return None if only_greeting(body) else language_chosen(body)
+
+
+def language_clear(body: str) -> str | None:
+    """The language a message is clearly written in, strong enough to switch a conversation: mostly
+    Bengali letters, or at least two signs (common words, accents) of one Latin-script language and
+    at most half as many of any other. None when unsure (a code, a name, "OK")."""
+    bengali = len(BENGALI.findall(body))
+    if bengali:
+        return Language.BN if bengali >= len(LATIN_LETTER.findall(body)) else None
+    scores = language_scores(body)
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    (best, score), (_second, runner_up) = ranked[0], ranked[1]
+    return best if score >= 2 and score >= 2 * runner_up else None
+
+
+def language_scores(body: str) -> dict[str, int]:
+    """Signs of each Latin-script language: one per common word, two for its accents."""
     lower = body.lower()
     scores = dict.fromkeys(LANGUAGE_WORDS, 0)
     for word in WORD.findall(lower):
@@ -164,6 +199,14 @@ def language_guess(body: str) -> str | None:
     for language, accents in ACCENTS.items():
         if any(ch in accents for ch in lower):
             scores[language] += 2
+    return scores
+
+
+def language_guess(body: str) -> str | None:
+    """A simple guess: Bengali script, else the language with most common words or accents."""
+    if BENGALI.search(body):
+        return Language.BN
+    scores = language_scores(body)
     best = max(scores.values())
     winners = [language for language, score in scores.items() if score == best]
     return winners[0] if best > 0 and len(winners) == 1 else None
@@ -259,15 +302,18 @@ def converse(*, complainant: Complainant, message: Message, inbound: Inbound, no
     norm = normalized(body)
     kw = keyword_of(norm)
     conversation = SmsConversation.objects.filter(complainant=complainant).first()
-    known = (conversation.language if conversation else "") or complainant.preferred_language
+    if conversation is not None:
+        conversation.complainant = complainant  # the locked row
 
     if kw and kw[0] == "stop":
         complainant_opt_out(complainant=complainant)
-        SmsConversation.objects.filter(complainant=complainant).delete()
+        # What she already told is filed, silently, as texts from opted-out workers are.
+        conversation_end(conversation)
         return Outcome()
     if kw and kw[0] == "start":
         complainant_opt_in(complainant=complainant)
-        return Outcome(reply=in_language(known, texts.opted_in), language=known)
+        language = keyword_language(kw[1], conversation=conversation, complainant=complainant)
+        return Outcome(reply=in_language(language, texts.opted_in), language=language)
     if complainant.opted_out:
         # She asked for no SMS, and gets none; but what she writes still reaches the monitor: it goes
         # to her open case or, without one, is filed as a complaint (no questions can be asked).
@@ -275,8 +321,8 @@ def converse(*, complainant: Complainant, message: Message, inbound: Inbound, no
         if case is not None:
             media_attach(complaint=case, message=message, media=inbound.media)
             return Outcome(complaint=case)
-        if not (body.strip() or inbound.media):
-            return Outcome()
+        if not (body.strip() or inbound.media) or (kw and not inbound.media):
+            return Outcome()  # a bare keyword (HELP, NEW…) is no complaint; the message stays recorded
         _code, worksite, rest = worksite_at_start(body) or ("", None, "")
         language = language_guess(body) or complainant.preferred_language
         complaint = complaint_file(
@@ -291,15 +337,13 @@ def converse(*, complainant: Complainant, message: Message, inbound: Inbound, no
     rest = norm[len(first_word) :].strip()
     if first_kw and first_kw[0] == "status" and len(rest.split()) <= 2 and len(normalize_reference(rest)) <= 12:
         # "STATUS K7MXR4TE" (a story that merely starts with "Estado ..." is not a keyword).
-        return status_reply(complainant=complainant, rest=rest, language=first_kw[1] or known)
+        language = keyword_language(first_kw[1], conversation=conversation, complainant=complainant, default="")
+        return status_reply(complainant=complainant, rest=rest, language=language)
     if kw and kw[0] == "help":
-        language = kw[1] or known
+        language = keyword_language(kw[1], conversation=conversation, complainant=complainant)
         return Outcome(reply=in_language(language, texts.help_text), language=language)
     if kw and kw[0] == "new":
-        conversation = conversation_start(complainant=complainant, now=now, language=kw[1])
-        conversation.step = ConversationStep.WORKSITE
-        conversation.save()
-        return Outcome(reply=in_language(kw[1], texts.ask_worksite), language=kw[1])
+        return conversation_restart(complainant=complainant, conversation=conversation, keyword=kw[1], now=now)
 
     if conversation is not None:
         return conversation_continue(
@@ -309,8 +353,9 @@ def converse(*, complainant: Complainant, message: Message, inbound: Inbound, no
     case = open_case(complainant)
     if case is not None:
         media_attach(complaint=case, message=message, media=inbound.media)
-        reply = in_language(case.language, texts.added_to_case, case.reference)
-        return Outcome(reply=reply, language=case.language, complaint=case)
+        language = language_clear(body) or case.language
+        reply = in_language(language, texts.added_to_case, case.reference)
+        return Outcome(reply=reply, language=language, complaint=case)
 
     started = worksite_at_start(body)
     if started is not None and started[1] is not None and started[2]:
@@ -327,18 +372,32 @@ def converse(*, complainant: Complainant, message: Message, inbound: Inbound, no
         conversation.media = [media_item(message, url, kind) for url, kind in inbound.media]
     if started is not None and started[1] is not None:
         conversation.worksite = started[1]  # only the code: still ask the language
-    chosen = language_chosen(body)
+    else:
+        story_keep(conversation, body)
+    chosen = menu_choice(body)
     if chosen is None:
         conversation.save()
         return Outcome(reply=texts.LANGUAGE_MENU)
     return language_set(conversation=conversation, language=chosen)
 
 
+def keyword_language(
+    of_keyword: str, *, conversation: SmsConversation | None, complainant: Complainant, default: str | None = None
+) -> str:
+    """The language a keyword is answered in: the conversation's; outside one, the keyword's own
+    (``AYUDA``: Spanish), else ``default`` or hers (``HELP`` is everyone's word)."""
+    if conversation is not None and conversation.language:
+        return conversation.language
+    if of_keyword and of_keyword != Language.EN:
+        return of_keyword
+    return complainant.preferred_language if default is None else default
+
+
 # --- Conversation steps ---------------------------------------------------------------------------
 
 
 def conversation_start(*, complainant: Complainant, now: datetime, language: str) -> SmsConversation:
-    """A fresh conversation for this phone (an unfinished one is replaced)."""
+    """A fresh conversation for this phone (an unfinished one is replaced: end it first)."""
     SmsConversation.objects.filter(complainant=complainant).delete()
     return SmsConversation(
         complainant=complainant, language=language, started_at=now, last_message_at=now,
@@ -346,13 +405,44 @@ def conversation_start(*, complainant: Complainant, now: datetime, language: str
     )  # fmt: skip
 
 
-def language_set(*, conversation: SmsConversation, language: str) -> Outcome:
+def conversation_end(conversation: SmsConversation | None) -> Complaint | None:
+    """Stop a conversation: what it told (words or photos) is filed as a complaint, never dropped;
+    one that told nothing is forgotten. Call with the complainant's row locked."""
+    if conversation is None:
+        return None
+    if conversation.description or conversation.media:
+        return conversation_file(conversation=conversation)
+    conversation.delete()
+    return None
+
+
+def conversation_restart(
+    *, complainant: Complainant, conversation: SmsConversation | None, keyword: str, now: datetime
+) -> Outcome:
+    """``NEW``: file what the conversation in progress told, then ask again from the start, in the
+    conversation's language; the menu first if her language is not known yet."""
+    language = keyword_language(keyword, conversation=conversation, complainant=complainant)
+    known = language != Language.EN or bool(conversation and conversation.language) or complainant.complaints.exists()
+    conversation_end(conversation)
+    started = conversation_start(complainant=complainant, now=now, language=language if known else "")
+    started.save()
+    if not known:
+        return Outcome(reply=texts.LANGUAGE_MENU)
+    return Outcome(reply=in_language(language, texts.ask_worksite), language=language)
+
+
+def language_remember(conversation: SmsConversation, language: str) -> None:
     conversation.language = language
     Complainant.objects.filter(pk=conversation.complainant_id).update(preferred_language=language)
+
+
+def language_set(*, conversation: SmsConversation, language: str) -> Outcome:
+    language_remember(conversation, language)
     if conversation.worksite_id is not None:
         conversation.step = ConversationStep.DETAILS
         conversation.save()
-        return Outcome(reply=in_language(language, texts.ask_what_happened), language=language)
+        text = texts.more_or_send if conversation.description else texts.ask_what_happened
+        return Outcome(reply=in_language(language, text), language=language)
     conversation.step = ConversationStep.WORKSITE
     conversation.save()
     return Outcome(reply=in_language(language, texts.ask_worksite), language=language)
@@ -365,14 +455,23 @@ def conversation_continue(
     conversation.last_message_at = now
     if inbound.media:
         conversation.media = [*conversation.media, *(media_item(message, url, kind) for url, kind in inbound.media)]
-    language = conversation.language
 
     if conversation.step == ConversationStep.LANGUAGE:
-        chosen = language_chosen(body)
+        if sends and (conversation.description or conversation.media):
+            complaint = conversation_file(conversation=conversation)
+            return Outcome(language=complaint.language, complaint=complaint)
+        chosen = menu_choice(body)
+        if not sends:
+            story_keep(conversation, body)  # written instead of a menu choice: part of her story
         if chosen is None:
             conversation.save()
             return Outcome(reply=texts.LANGUAGE_MENU)
         return language_set(conversation=conversation, language=chosen)
+
+    switched = language_clear(body) if not sends else None
+    if switched and switched != conversation.language:
+        language_remember(conversation, switched)
+    language = conversation.language
 
     if conversation.step == ConversationStep.WORKSITE and not sends:
         started = worksite_at_start(body)
@@ -385,9 +484,8 @@ def conversation_continue(
         elif started is not None:
             conversation.save()
             return Outcome(reply=in_language(language, texts.worksite_not_found, started[0]), language=language)
-        elif len(body.split()) >= 4:
+        elif story_keep(conversation, body):
             # The story before the code: keep it, and ask for the code once more.
-            description_add(conversation, body)
             conversation.save()
             return Outcome(reply=in_language(language, texts.ask_worksite), language=language)
         else:
@@ -416,6 +514,15 @@ def conversation_continue(
     return Outcome(reply=in_language(language, texts.more_or_send), language=language)
 
 
+def story_keep(conversation: SmsConversation, body: str) -> bool:
+    """Keep a message of ``STORY_MIN_WORDS`` words or more (not a mere greeting) as part of her story;
+    tell whether it was."""
+    if len(body.split()) < STORY_MIN_WORDS or only_greeting(body):
+        return False
+    description_add(conversation, body)
+    return True
+
+
 def description_add(conversation: SmsConversation, text: str) -> None:
     conversation.description = f"{conversation.description}\n{text}".strip() if conversation.description else text
 
@@ -426,8 +533,10 @@ def conversation_file(*, conversation: SmsConversation) -> Complaint:
     Call inside ``transaction.atomic()`` with the complainant's row locked.
     """
     complainant = conversation.complainant
+    # Filed before a language was chosen (STOP, NEW or SEND at the menu): the story's, else hers.
+    language = conversation.language or language_guess(conversation.description) or complainant.preferred_language
     complaint = complaint_file(
-        complainant=complainant, language=conversation.language or complainant.preferred_language,
+        complainant=complainant, language=language,
         worksite=conversation.worksite, description=conversation.description, media=conversation.media,
         received_at=conversation.started_at,
     )  # fmt: skip
@@ -443,7 +552,11 @@ def complaint_file(
     *, complainant: Complainant, language: str, worksite: Worksite | None, description: str,
     media: Sequence[dict[str, Any]], received_at: datetime,
 ) -> Complaint:  # fmt: skip
-    """Create the SMS complaint, queue its media downloads and its acknowledgement (outbox)."""
+    """Create the SMS complaint, queue its media downloads and its acknowledgement (outbox); her
+    language is the complaint's from now on (one UPDATE, only when it changes)."""
+    if complainant.preferred_language != language:
+        Complainant.objects.filter(pk=complainant.pk).update(preferred_language=language)
+        complainant.preferred_language = language
     complaint = complaint_create(
         channel=Channel.SMS, language=language, description=description, complainant=complainant,
         worksite=worksite, received_at=received_at,
@@ -461,17 +574,21 @@ def open_case(complainant: Complainant) -> Complaint | None:
 
 
 def status_reply(*, complainant: Complainant, rest: str, language: str) -> Outcome:
-    """``STATUS <ref>``: only for this phone's own cases; without a reference, its latest case."""
+    """``STATUS <ref>``: only for this phone's own cases; without a reference, its latest case. In
+    ``language`` if given (the conversation's, or that of a keyword such as ``ESTADO``), else in the
+    case's language."""
     reference = normalize_reference(rest)
     # Her own cases, and web cases filed with her number typed in (she only learns their status).
     same_number = Complainant.objects.filter(complainant_same_number(complainant))
     cases = Complaint.objects.filter(complainant__in=same_number).order_by("-received_at")
     complaint = cases.filter(reference=reference).first() if reference else cases.first()
     if complaint is None:
+        language = language or complainant.preferred_language
         if not reference:
             return Outcome(reply=in_language(language, texts.help_text), language=language)
         return Outcome(reply=in_language(language, texts.case_not_found, reference), language=language)
-    return Outcome(reply=status_update_sms(complaint), language=complaint.language, complaint=complaint)
+    language = language or complaint.language
+    return Outcome(reply=status_update_sms(complaint, language=language), language=language, complaint=complaint)
 
 
 def media_item(message: Message, url: str, kind: str) -> dict[str, Any]:

@@ -21,13 +21,22 @@ LANGUAGE_BY_DIGIT = {"1": Language.EN, "2": Language.ES, "3": Language.HT, "4": 
 # Keywords, upper-cased and without accents where a phone keyboard may drop them.
 KEYWORDS: dict[str, dict[str, str]] = {
     "status": {"STATUS": "en", "ESTADO": "es", "ETA": "ht", "ESTATI": "ht", "অবস্থা": "bn"},
-    "help": {"HELP": "en", "INFO": "en", "AYUDA": "es", "ED": "ht", "ÈD": "ht", "সাহায্য": "bn"},
+    "help": {"HELP": "en", "INFO": "en", "AYUDA": "es", "ÈD": "ht", "ED": "ht", "সাহায্য": "bn"},
     "new": {"NEW": "en", "NUEVO": "es", "NUEVA": "es", "NOUVO": "ht", "নতুন": "bn"},
     "send": {"SEND": "en", "ENVIAR": "es", "VOYE": "ht", "পাঠান": "bn"},
     # Twilio's own opt-out and opt-in words (it blocks the number too; we keep our own flag).
     "stop": {w: "" for w in ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT")},
     "start": {w: "" for w in ("START", "YES", "UNSTOP")},
 }
+
+
+def keyword_for(kind: str, language: str) -> str:
+    """The keyword as a worker of ``language`` writes it (``NUEVO``, ``NOUVO``, ``নতুন``); the first,
+    English one when the language has none of its own (``STOP``)."""
+    words = KEYWORDS[kind]
+    return next((word for word, of in words.items() if of == language), next(iter(words)))
+
+
 # "I don't know the worksite code".
 DONT_KNOW = {"0", "?", "DONT KNOW", "DON'T KNOW", "IDK", "NO SE", "NO SÉ", "PA KONNEN", "M PA KONNEN", "জানি না"}
 

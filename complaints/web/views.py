@@ -40,7 +40,12 @@ from complaints.web.services import (
     receipt_code_take,
 )
 from complaints.web.throttle import throttled
-from complaints.worker_status import worker_status_explanation, worker_status_label
+from complaints.worker_status import (
+    REFERRED_ON_TRACK,
+    worker_referral,
+    worker_status_explanation,
+    worker_status_label,
+)
 from wsr.network.models import Worksite
 
 View = Callable[..., HttpResponse]
@@ -99,15 +104,19 @@ def language_links(request: HttpRequest) -> list[dict[str, Any]]:
     return links
 
 
-def render_public(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    context = {
-        **context,
+def public_layout_context(request: HttpRequest) -> dict[str, Any]:
+    """What ``public_base.html`` needs. Reads no database, so the 500 page can use it too."""
+    return {
         "language_links": language_links(request),
         "current_language": translation.get_language(),
+        "home_url": url_in_language("home"),
         "report_url": url_in_language("complaints_web:report"),
         "track_url": url_in_language("complaints_web:track"),
     }
-    return render(request, template, context, status=status)
+
+
+def render_public(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, template, {**context, **public_layout_context(request)}, status=status)
 
 
 # --- /report/ -------------------------------------------------------------------------------------
@@ -323,13 +332,15 @@ def track_case(request: HttpRequest) -> HttpResponse:
         .only("kind", "body", "created_at")
         .order_by("created_at", "id")
     )
+    referral = worker_referral(complaint)
     return render_public(
         request,
         "complaints/web/track_case.html",
         {
             "complaint": complaint,
             "status_label": worker_status_label(complaint.status),
-            "status_explanation": worker_status_explanation(complaint.status),
+            "status_explanation": REFERRED_ON_TRACK if referral else worker_status_explanation(complaint.status),
+            "referral": referral,
             "thread": thread,
             "form": form,
             "form_action": url_in_language("complaints_web:track_case"),

@@ -64,8 +64,11 @@ def test_the_menu_path_files_a_complaint_in_the_chosen_language(world: Any, phon
 
 
 @ALL
-def test_a_greeting_in_a_language_selects_it(world: Any, phone: Phone, lang: str) -> None:
-    assert phone.send(LANGS[lang]["greeting"]) == text(lang, texts.ask_worksite)
+def test_a_greeting_alone_gets_the_language_menu_then_the_choice_is_followed(
+    world: Any, phone: Phone, lang: str
+) -> None:
+    assert phone.send(LANGS[lang]["greeting"]) == texts.LANGUAGE_MENU
+    assert phone.send(LANGS[lang]["digit"]) == text(lang, texts.ask_worksite)
 
 
 @ALL

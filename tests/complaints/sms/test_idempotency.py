@@ -16,7 +16,7 @@ from tests.complaints.sms.conftest import post, twilio_fields
 
 
 def test_fifty_retries_of_a_conversation_message_give_one_reply(world: Any) -> None:
-    fields = twilio_fields("+12025550140", "Hola")
+    fields = twilio_fields("+12025550140", "Hola, el patrón no nos paga")
     answers = {post(Client(), fields).content for _ in range(50)}
     assert len(answers) == 1
     assert texts.LANGUAGE_MENU not in answers.pop().decode()

@@ -30,7 +30,7 @@ def test_a_monitor_files_a_complaint_through_the_simulator(world: Any) -> None:
 
 def test_the_simulator_shows_the_twiml_reply(world: Any) -> None:
     client = staff_client(world.lead)
-    response = client.post(SIMULATOR, {"phone": FAKE, "body": "Hola"}, follow=True)
+    response = client.post(SIMULATOR, {"phone": FAKE, "body": "Hola, el patrón no nos paga"}, follow=True)
     assert text("es", texts.ask_worksite) in response.content.decode()
     assert "Telling what happened" not in response.content.decode()
 

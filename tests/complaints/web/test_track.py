@@ -175,3 +175,51 @@ def test_track_form_query_count_is_pinned(filed, django_assert_num_queries):
     complaint, _code = filed
     with django_assert_num_queries(1):  # the complaint by reference (sessions stay untouched)
         Client().post("/track/", {"reference": complaint.reference, "receipt_code": "AAAAAAAAAA"})
+
+
+HOUSING_HELP = "Ofis lojman Dhaka: rele 16xxx, lendi a vandredi."
+
+
+def refer(complaint: Complaint, world, standards) -> None:
+    from complaints import workflow
+    from complaints.choices import Scope
+
+    workflow.complaint_triage(
+        complaint=complaint, actor=world.lead, standard=standards["W-1"], scope=Scope.NOT_COVERED,
+        referral_info=HOUSING_HELP,
+    )  # fmt: skip
+    workflow.complaint_refer(complaint=complaint, actor=world.lead)
+
+
+def test_a_referred_web_worker_reads_where_to_get_help_in_her_language(filed, world, standards):
+    complaint, code = filed  # filed on the web in Haitian Creole, no phone: no SMS can reach her
+    refer(complaint, world, standards)
+    html = open_case(complaint, code, lang="ht").get("/track/case/?lang=ht").content.decode()
+    assert HOUSING_HELP in html
+    assert "Kote pou jwenn èd" in html  # "Where to get help"
+    assert "Men kote ou ka jwenn èd" in html  # the explanation points to it, in Creole
+    assert not Message.objects.filter(complaint=complaint, kind=MessageKind.OUTBOUND).exists()
+
+
+def test_the_help_stays_on_track_after_the_referred_case_is_closed(filed, world, standards):
+    from complaints import workflow
+
+    complaint, code = filed
+    refer(complaint, world, standards)
+    workflow.complaint_close(complaint=complaint, actor=world.lead)
+    html = open_case(complaint, code).get("/track/case/").content.decode()
+    assert HOUSING_HELP in html
+
+
+def test_no_referral_help_is_shown_once_the_case_was_reopened_and_concluded_otherwise(filed, world, standards):
+    from complaints import workflow
+
+    complaint, code = filed
+    refer(complaint, world, standards)
+    workflow.complaint_reopen(complaint=complaint, actor=world.lead, reason="The worker sent new facts")
+    client = open_case(complaint, code)
+    assert 'id="referral"' not in client.get("/track/case/").content.decode()
+    workflow.complaint_mark_not_substantiated(complaint=complaint, actor=world.lead)
+    workflow.complaint_close(complaint=complaint, actor=world.lead)
+    html = client.get("/track/case/").content.decode()
+    assert HOUSING_HELP not in html and 'id="referral"' not in html

@@ -18,8 +18,10 @@ WORKER_FACING = [
     "templates/public_base.html",
     "templates/base.html",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "templates/complaints/web").glob("*.html")),
+    "templates/errors/error.html",  # what a worker sees when something fails
     "complaints/web/forms.py",
     "complaints/web/views.py",
+    "complaints/web/errors.py",
     "complaints/worker_status.py",
     "complaints/reply_templates.py",  # what monitors send workers from the case page
 ]
@@ -110,7 +112,7 @@ def test_no_catalog_entry_is_fuzzy(lang):
 @pytest.mark.parametrize("lang", ["en", "es", "ht", "bn"])
 def test_every_public_page_renders_in_every_language(world, lang):
     client = Client()
-    for url in ("/report/", "/track/", "/report/worksites/?q=RF"):
+    for url in ("/", "/report/", "/track/", "/report/worksites/?q=RF"):
         response = client.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
         assert response.status_code == 200
         assert f'lang="{lang}"' in response.content.decode()

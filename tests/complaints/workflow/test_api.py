@@ -7,8 +7,12 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from complaints import workflow
+from complaints.actions import CASE_ACTIONS
+from complaints.api.views import API_INPUTS
 from complaints.choices import Status
 from complaints.models import CaseFinding
+from complaints.monitor.views import PAGE_FORMS
 from tests.complaints.workflow.conftest import WORKER_NAME, WORKER_PHONE
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +42,9 @@ ENDPOINTS: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("reopen/", Status.CLOSED, "W-1", {"reason": "She wrote again"}, 200),
     ("notes/", Status.INVESTIGATING, "W-1", {"body": "Called the grower"}, 200),
     ("findings/", Status.INVESTIGATING, "W-1", {"standard": "W-1", "substantiated": True}, 200),
+    ("reply/", Status.TRIAGED, "W-1", {"body": "We will visit the farm on Monday."}, 200),
+    ("verify-remedy/", Status.INVESTIGATING, "W-1", {"remedy": "REMEDY"}, 200),
+    ("share/", Status.INVESTIGATING, "W-1", {"summary": "A wage complaint at your worksite."}, 200),
     ("remedies/", Status.INVESTIGATING, "W-1", {"kind": "back_pay", "amount": "120.50", "currency": "USD"}, 200),
     ("link/", Status.INVESTIGATING, "W-1", {"other": "OTHER"}, 200),
 ]
@@ -52,6 +59,12 @@ def test_every_case_endpoint_answers_each_role_as_its_permissions_say(
     payload = dict(payload)
     if endpoint == "resolve/":
         CaseFinding.objects.create(complaint=complaint, standard=standards["W-1"], substantiated=True)
+    if payload.get("remedy") == "REMEDY":
+        payload["remedy"] = str(
+            workflow.remedy_record(
+                complaint=complaint, actor=world.lead, kind="training", description="Crew training"
+            ).uuid
+        )
     if payload.get("other") == "OTHER":
         payload["other"] = make_case(status=Status.NEW).reference
     url = f"/api/v1/complaints/{complaint.reference}/{endpoint}"
@@ -94,7 +107,8 @@ def test_a_wrong_status_answers_409_and_bad_input_400_never_500(world, make_case
     assert client.post(f"{base}/reopen/", {"reason": "x"}, format="json").status_code == 400
     assert client.post(f"{base}/assign/", {"assignee": "nobody"}, format="json").status_code == 400
     assert client.post(f"{base}/remedies/", {"kind": "bribe"}, format="json").status_code == 400
-    assert client.post(f"{base}/link/", {"other": "ZZZZZZZZ"}, format="json").status_code == 404
+    # Another case one may not change reads as a bad reference, exactly like a missing one (as on the page).
+    assert client.post(f"{base}/link/", {"other": "ZZZZZZZZ"}, format="json").status_code == 400
     assert client.get("/api/v1/complaints/NOSUCHREF/").status_code == 404
     assert client.get("/api/v1/complaints/", {"cursor": "garbage!", "limit": "-3", "supplier": "x"}).status_code == 200
 
@@ -128,3 +142,22 @@ def test_every_complaint_endpoint_is_in_the_openapi_schema(world):
     for path in paths:
         for operation in schema["paths"][path].values():
             assert "investigators" in operation["description"] or "change the case" in operation["description"]
+
+
+def test_the_case_page_and_the_api_offer_exactly_the_same_actions():
+    assert set(PAGE_FORMS) == set(CASE_ACTIONS) == set(API_INPUTS)
+
+
+def test_a_reply_sent_through_the_api_is_recorded_and_queued_like_one_from_the_case_page(world, make_case, worker):
+    complaint = make_case(status=Status.TRIAGED, complainant=worker)
+    response = client_for(world, "lead").post(
+        f"/api/v1/complaints/{complaint.reference}/reply/", {"body": "We visit on Monday."}, format="json"
+    )
+    assert response.status_code == 200
+    message = complaint.messages.get(kind="outbound", body="We visit on Monday.")
+    assert (message.author, message.delivery_status) == (world.lead, "recorded")
+    anonymous = make_case(status=Status.TRIAGED)
+    refused = client_for(world, "lead").post(
+        f"/api/v1/complaints/{anonymous.reference}/reply/", {"body": "Hello"}, format="json"
+    )
+    assert refused.status_code == 400 and "no phone" in refused.content.decode()
