@@ -9,8 +9,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import date
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -110,6 +113,42 @@ def notify_users(*, users: Iterable[User], subject: str, body: str, url: str = "
 
     outbox_enqueue_many(notification_email_send, [{"notification_id": n.pk} for n in notifications])
     return notifications
+
+
+class NotificationBusy(Exception):
+    """Another worker is e-mailing this notification right now; try again later (it may yet die)."""
+
+
+def notification_email_deliver(*, notification_id: int) -> bool:
+    """E-mail one notification to its user, at least once; returns whether it was sent now. Nothing
+    happens if it is gone, already e-mailed, or its user has no address.
+
+    Sends while holding the notification's row lock (``select_for_update`` with ``SKIP LOCKED``) and
+    sets ``emailed_at`` in the same transaction: a process that dies mid-send commits nothing, so the
+    outbox publishes the task again and the e-mail goes out again, with the same Message-ID, which
+    mail programs use to show a repeat once. Raises ``NotificationBusy`` while another worker holds it.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            if Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).exists():
+                raise NotificationBusy(notification_id)
+            return False
+        if notification.emailed_at is not None or not notification.user.email:
+            return False
+        host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+        EmailMessage(
+            notification.subject, notification.body, None, [notification.user.email],
+            headers={"Message-ID": f"<notification.{notification.uuid}@{host}>"},
+        ).send()  # fmt: skip
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
 
 
 def supplier_standing_change(
