@@ -84,6 +84,8 @@ class DeliveryStatus(models.TextChoices):
     """Outbound SMS lifecycle; Twilio's callbacks only ever move it forward (see RANK)."""
 
     RECORDED = "recorded", _("Recorded")
+    # Handed to the provider by an attempt that has not recorded the outcome yet (complaints/sms/services.py).
+    SENDING = "sending", _("Sending")
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     DELIVERED = "delivered", _("Delivered")

@@ -39,7 +39,6 @@ case is triaged, reaches an outcome and is closed, if she is reachable and has n
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -963,27 +962,11 @@ def complaint_summary_draft(
     return "\n".join(lines)
 
 
-def _plain(text: str) -> str:
-    """Case- and accent-folded, so "Hernández" and "HERNANDEZ" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _identity_leaks(*, complaint: Complaint, text: str) -> bool:
-    """Whether ``text`` holds the case reference, the worker's phone (its last 7 digits, however
-    written) or any part of her name as a whole word, accents and case ignored."""
-    plain = _plain(text)
-    if _plain(complaint.reference) in plain:
-        return True
-    complainant = complaint.complainant
-    if complainant is None:
-        return False
-    digits = re.sub(r"\D", "", text)
-    phone_digits = re.sub(r"\D", "", complainant.phone or "")
-    if phone_digits and phone_digits[-7:] in digits:
-        return True
-    words = set(re.findall(r"\w+", plain))
-    return any(part in words for part in re.findall(r"\w+", _plain(complainant.name or "")) if len(part) > 1)
+    """Whether ``text`` would let a supplier find the worker (``complaints.redaction``)."""
+    from complaints.redaction import identity_leak
+
+    return identity_leak(complaint=complaint, text=text) is not None
 
 
 def complaint_summary_share(*, complaint: Complaint, actor: User, summary: str) -> SupplierShare:

@@ -77,6 +77,7 @@ def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE must be an IANA time zone"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
         ({"HEALTHZ_CELERY_TIMEOUT": "soon"}, "HEALTHZ_CELERY_TIMEOUT must be a number"),
+        ({"PROXY_COUNT": "-1"}, "PROXY_COUNT must be 0 or more"),
         ({"SECRET_KEY": None, "SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE: cannot read"),
     ],
     ids=lambda value: "-".join(value) if isinstance(value, dict) else None,
@@ -123,6 +124,19 @@ def test_check_deploy_with_preload_enabled_needs_no_silencing():
 def test_debug_mode_starts_without_a_secret_key_for_laptops():
     result = manage("check", DEBUG="true", SECRET_KEY=None)
     assert result.returncode == 0, result.stderr
+
+
+def test_daily_schedules_run_in_the_configured_time_zone():
+    code = "from wsr.celery import app; print(app.conf.timezone, app.timezone)"
+    result = manage("shell", "-v", "0", "-c", code, TIME_ZONE="America/New_York")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["America/New_York", "America/New_York"]
+
+
+def test_seed_demo_refuses_to_install_known_passwords_without_debug():
+    result = manage("seed_demo")
+    line = one_clear_line(result)
+    assert "DEBUG" in line and "--force" in line
 
 
 # --- The typed readers themselves --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
 
+from wsr.client_address import client_address
 from wsr.network.auth import needs_second_factor
 
 
@@ -59,6 +60,9 @@ class TokenInputSerializer(AuthTokenSerializer):
 
 class TokenThrottle(AnonRateThrottle):
     scope = "token"
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)
 
 
 @extend_schema(

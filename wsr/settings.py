@@ -176,9 +176,17 @@ CELERY_BROKER_URL = "redis+socket://" + urlsplit(REDIS_URL).path if REDIS_URL.st
 if REDIS_URL.startswith("unix://") and "db=" in REDIS_URL:
     CELERY_BROKER_URL += "?virtual_host=" + dict(parse_qsl(urlsplit(REDIS_URL).query))["db"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+# The longest countdown of an automatic retry: every task's ``retry_backoff_max`` (Celery's default).
+TASK_RETRY_BACKOFF_MAX = 600
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task not acknowledged within this time is redelivered; it must exceed the longest task.
-    "visibility_timeout": 3600,
+    # Redis hands a task that a worker took but never acknowledged (acks_late: a task is acknowledged
+    # when it ends) to another worker after this long: how long the tasks of a worker that died wait.
+    # A worker also holds a retry unacknowledged until its countdown ends, then it may wait for a free
+    # process and run, so this must exceed the longest countdown plus two hard time limits, or Redis
+    # would hand a task to a second worker while the first still has it (docs/reliability.md).
+    "visibility_timeout": TASK_RETRY_BACKOFF_MAX + 2 * CELERY_TASK_TIME_LIMIT + 30,  # 810 s
     "socket_connect_timeout": 2,
 }
 CELERY_TASK_IGNORE_RESULT = True
@@ -188,16 +196,19 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 60
-CELERY_TASK_TIME_LIMIT = 90
-CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Tasks are published from the outbox table; the sweep (every OUTBOX_SWEEP_SECONDS) publishes any the
+# after-commit nudge missed (Redis was down, the process died), and publishes again a task not done
+# OUTBOX_LEASE_SECONDS after it was published (Redis lost it, its worker died), doubling up to an hour;
+# after OUTBOX_GIVE_UP_HOURS it gives up. See wsr/outbox/services.py and docs/reliability.md.
+OUTBOX_SWEEP_SECONDS = env_float("OUTBOX_SWEEP_SECONDS", 10.0)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_GIVE_UP_HOURS = env_int("OUTBOX_GIVE_UP_HOURS", 72)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Tasks are published from the outbox table; the sweep catches any the after-commit nudge missed
-    # (Redis was down, the process died). Expires so a backlog of sweeps never queues up.
+    # Expires so a backlog of sweeps never queues up.
     "outbox-relay": {
         "task": "wsr.outbox.tasks.outbox_relay_task",
-        "schedule": env_float("OUTBOX_SWEEP_SECONDS", 10.0),
+        "schedule": OUTBOX_SWEEP_SECONDS,
         "options": {"expires": 30},
     },
     "outbox-purge": {"task": "wsr.outbox.tasks.outbox_purge_task", "schedule": crontab(hour=3, minute=40)},
@@ -208,9 +219,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Deadlines of every app live in one ledger table; the scan escalates each passed one exactly once.
     "deadline-scan": {"task": "wsr.deadlines.tasks.deadline_scan_task", "schedule": 60.0, "options": {"expires": 50}},
-    # SMS hotline: file quiet conversations, resend stuck outbound SMS, replay the spool.
+    # SMS hotline: file quiet conversations, replay the spool.
     "sms-conversations-file-idle": {"task": "complaints.sms.tasks.sms_conversations_file_idle", "schedule": 60.0},
-    "sms-outbound-sweep": {"task": "complaints.sms.tasks.sms_outbound_sweep", "schedule": 300.0},
     "sms-spool-replay": {"task": "complaints.sms.tasks.sms_spool_replay", "schedule": 60.0, "options": {"expires": 50}},
 }
 
@@ -231,6 +241,8 @@ try:
     zoneinfo.ZoneInfo(TIME_ZONE)
 except (zoneinfo.ZoneInfoNotFoundError, ValueError):
     raise ImproperlyConfigured(f"TIME_ZONE must be an IANA time zone such as Europe/Paris, not {TIME_ZONE!r}") from None
+# Daily schedules (the crontab hours of CELERY_BEAT_SCHEDULE) follow the deployment's time zone.
+CELERY_TIMEZONE = TIME_ZONE
 USE_TZ = True
 
 # --- Static and media files -----------------------------------------------------------------------
@@ -307,6 +319,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
 
+# --- Client addresses -----------------------------------------------------------------------------
+# Reverse proxies in front of the web processes that append to X-Forwarded-For (one load balancer: 1).
+# Every throttle (API token, web intake) and the sign-in lockout key on the address the outermost of
+# them saw (wsr/client_address.py); 0 trusts no header at all. Too high a number lets clients choose
+# their address; too low puts every client behind the proxy in one bucket.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
+
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad credential answer 401, not 403.
@@ -323,6 +344,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    # Any DRF throttle that does not ask wsr.client_address still reads X-Forwarded-For the same way.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "WSR case management API",
@@ -333,6 +356,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Only the API's users read its description (README, "Where to look first"): the schema maps
+    # every endpoint and field, which helps nobody who cannot call them.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "wsr.api_permissions.SecondFactorVerified"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -363,8 +389,11 @@ PUBLIC_HOTLINE_NUMBER = env_str("PUBLIC_HOTLINE_NUMBER", TWILIO_FROM_NUMBER)
 SPOOL_DIR = Path(env_str("SPOOL_DIR", str(VAR_DIR / "spool")))
 # A worker's SMS complaint is filed this long after her last message if she never texts SEND.
 SMS_CONVERSATION_IDLE_MINUTES = env_int("SMS_CONVERSATION_IDLE_MINUTES", 10)
-SMS_OUTBOUND_STUCK_MINUTES = env_int("SMS_OUTBOUND_STUCK_MINUTES", 10)
+# An outbound SMS not sent this long after it was written is marked failed instead (old news).
 SMS_OUTBOUND_GIVE_UP_HOURS = env_int("SMS_OUTBOUND_GIVE_UP_HOURS", 48)
+# A send interrupted (its worker died) is looked up in Twilio's message list this long after it
+# started, before anything is sent again: Twilio may still be creating it (complaints/sms/services.py).
+SMS_RECONCILE_AFTER_SECONDS = env_int("SMS_RECONCILE_AFTER_SECONDS", 30)
 
 # Encrypts complainant phone numbers and names at rest; comma-separated keys allow rotation
 # (the first encrypts, all decrypt).
@@ -395,6 +424,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent SMTP server fails the send (which is then retried); never unbounded.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "WSR monitor <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -410,6 +441,8 @@ LOGGING = {
         # Request lines carry URLs and query strings; worker-facing URLs never contain identities,
         # but keep Django's request logger at WARNING so bodies never reach the log.
         "django.request": {"level": "WARNING"},
+        # Twilio's client logs each request's URL and query at INFO: phone numbers (To=…) among them.
+        "twilio.http_client": {"level": "WARNING"},
     },
 }
 
@@ -418,7 +451,7 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "WSR case management")
 
 # Staff sign-in lockout (django-axes): 5 failures for one username from one address lock that pair
 # for an hour. Only sign-in attempts are recorded; worker pages never authenticate, so no worker's
-# IP address is ever stored. Behind a proxy, set AXES_IPWARE_PROXY_COUNT to the number of hops.
+# IP address is ever stored. The address is found as for every throttle (PROXY_COUNT).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -427,9 +460,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "complaints.web.errors.sign_in_locked_out"
 # No start-up banner: every manage.py command (and `check --deploy`) would print it.
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "wsr.client_address.client_address"
 # Only writes are worth a history context; GET requests then pay nothing for it.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "wsr-demo")
 HEALTHZ_CELERY_TIMEOUT = env_float("HEALTHZ_CELERY_TIMEOUT", 1.5)
+# Each web process answers /healthz from its last check for this long (wsr/health.py).
+HEALTHZ_CACHE_SECONDS = env_float("HEALTHZ_CACHE_SECONDS", 5.0)

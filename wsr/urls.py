@@ -10,6 +10,7 @@ from complaints.web import front
 from wsr.api import TokenView
 from wsr.network import auth as network_auth
 from wsr.network import views as network_views
+from wsr.network.auth import second_factor_required
 
 # The admin shows every case and can mint API tokens and authenticator devices: like every staff
 # page, it needs the second factor, not a password alone (django-otp's documented switch).
@@ -34,10 +35,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # The API's description is for its users, like the API: signed in, staff past the second factor
+    # (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends anyone else to sign in.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        second_factor_required(SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html")),
         name="api-docs",
     ),
     # Web intake: /report/, /track/ (public) and /monitor/intake/ (staff).

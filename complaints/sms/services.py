@@ -1,35 +1,39 @@
-"""Outbound SMS: recorded first, sent by a task after commit, exactly once per message.
+"""Outbound SMS: recorded first, sent by a task after commit, once per message.
 
 ``sms_send`` records the message and writes an outbox row in the caller's transaction; the
-``sms_deliver`` task sends it through ``SMS_BACKEND`` while holding the message's row lock, so a
-redelivered or duplicated task finds it already sent and does nothing. Transient errors keep it
-pending for the task's retry; permanent ones mark it failed (and, for Twilio's 21610, the worker as
-opted out). Delivery status callbacks only ever move a message forward.
+``sms_deliver`` task sends it through ``SMS_BACKEND`` (``sms_deliver_now``: a committed claim before
+the provider call, and a lookup at the provider before sending again a message whose attempt was
+interrupted), so a redelivered, duplicated or republished task never texts the worker twice.
+Transient errors keep it for the task's retry; permanent ones mark it failed (and, for Twilio's 21610,
+the worker as opted out). Delivery status callbacks only ever move a message forward. What exactly is
+guaranteed: docs/reliability.md.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q
 from django.utils import timezone, translation
 
 from complaints.choices import Channel, DeliveryStatus, MessageKind
 from complaints.models import Complainant, Complaint, Message
 from complaints.sms import texts
-from complaints.sms.backends import OPTED_OUT_ERROR, SmsError, sms_backend, without_numbers
-from wsr.outbox.services import outbox_enqueue, outbox_enqueue_many
+from complaints.sms.backends import OPTED_OUT_ERROR, Sent, SmsError, sms_backend, without_numbers
+from wsr.outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
 # Delivery statuses in the order they happen; a callback never moves a message back.
 RANK = {
     DeliveryStatus.RECORDED: 0,
+    DeliveryStatus.SENDING: 0,
     DeliveryStatus.QUEUED: 1,
     DeliveryStatus.SENT: 2,
     DeliveryStatus.UNDELIVERED: 3,
@@ -82,49 +86,134 @@ def complaint_acknowledge_by_sms(*, complaint: Complaint) -> Message | None:
 
 
 def sms_deliver_now(*, message_id: int) -> None:
-    """Send one recorded message, once. Raises ``SmsError`` (not permanent) when a retry may help.
+    """Send one recorded outbound SMS, once, also when processes die. Raises ``SmsError`` (not
+    permanent) when trying again later may help. Call outside any transaction: the claim below must be
+    committed before the provider is called.
 
-    Holds the message's row lock (``select_for_update``) across the provider call: a duplicate task
-    waits, then finds the message no longer ``recorded`` and returns.
+    An attempt runs under ``_attempt_lock`` (attempts on one message never overlap) and commits a
+    ``sending`` claim (``attempts`` + 1, ``claimed_at``) before it calls the provider, then records the
+    outcome; each write is a guarded update on the status and attempt number. An attempt that finds the
+    message ``sending`` therefore knows that the attempt which claimed it ended without recording what
+    the provider said (its process died: SIGKILL, out of memory, the hard time limit): it looks the
+    message up in the provider's list (``_reconcile``) and sends it anew only if the provider has no
+    such message.
     """
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("complainant")
-            .filter(pk=message_id, kind=MessageKind.OUTBOUND)
-            .first()
-        )
-        if message is None or message.delivery_status != DeliveryStatus.RECORDED:
+    with _attempt_lock(message_id) as ours:
+        if not ours:
+            raise SmsError("another attempt is sending this message")
+        message = Message.objects.select_related("complainant").filter(pk=message_id, kind=MessageKind.OUTBOUND).first()
+        if message is None:
             return
         complainant = message.complainant
-        if complainant is None or not complainant.reachable_by_sms:
-            message.delivery_status = DeliveryStatus.SUPPRESSED
-            message.save(update_fields=["delivery_status"])
+        if message.delivery_status == DeliveryStatus.SENDING and _reconcile(message):
             return
-        message.attempts += 1
+        if message.delivery_status != DeliveryStatus.RECORDED:
+            return
+        if complainant is None or not complainant.reachable_by_sms:
+            _guarded_update(message, delivery_status=DeliveryStatus.SUPPRESSED)
+            return
+        if message.created_at < timezone.now() - timedelta(hours=settings.SMS_OUTBOUND_GIVE_UP_HOURS):
+            _guarded_update(message, delivery_status=DeliveryStatus.FAILED, error_message="not sent in time; gave up")
+            logger.warning("SMS %s was not sent in time; gave up", message.uuid)
+            return
+        if not _guarded_update(
+            message, delivery_status=DeliveryStatus.SENDING, attempts=message.attempts + 1, claimed_at=timezone.now()
+        ):
+            return
         try:
             sent = sms_backend().send(to=complainant.phone, body=message.body)
         except SmsError as exc:
-            message.error_code = exc.code[:16]
-            message.error_message = without_numbers(str(exc))[:300]
+            _record_failure(message, exc)
             if exc.permanent:
-                message.delivery_status = DeliveryStatus.FAILED
-                if exc.code == OPTED_OUT_ERROR:
-                    complainant_opt_out(complainant=complainant)
-            message.save(update_fields=["attempts", "error_code", "error_message", "delivery_status"])
-            if exc.permanent:
-                logger.warning("SMS %s failed permanently (code %s)", message.uuid, exc.code)
                 return
-        else:
-            message.twilio_sid = sent.sid
-            message.delivery_status = TWILIO_STATUS.get(sent.status, DeliveryStatus.QUEUED)
-            message.sent_at = timezone.now()
-            message.error_code = message.error_message = ""
-            message.save(
-                update_fields=["attempts", "twilio_sid", "delivery_status", "sent_at", "error_code", "error_message"]
-            )
-            return
-    raise SmsError(message.error_message, code=message.error_code)
+            raise
+        _record_sent(message, sent)
+
+
+# A provider's clock and ours differ a little; look this much further back for an interrupted send.
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+@contextmanager
+def _attempt_lock(message_id: int) -> Iterator[bool]:
+    """Whether this process may make an attempt on ``message_id`` now, held until the block ends.
+
+    A PostgreSQL advisory lock taken in a transaction on a connection of its own (the claim is
+    committed on the default connection meanwhile). PostgreSQL releases it when that connection ends:
+    a process that dies frees the message at once, while a live attempt keeps every other one out.
+    Transaction-scoped, so it also holds behind a transaction-pooling PgBouncer.
+    """
+    lock = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        lock.set_autocommit(False)
+        with lock.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [f"sms-send:{message_id}"])
+            row = cursor.fetchone()
+            yield bool(row and row[0])
+    finally:
+        lock.close()  # ends the transaction: releases the lock
+
+
+def _guarded_update(message: Message, **fields: Any) -> bool:
+    """Write ``fields`` if the message is still in the status and attempt it was read in; reflect them
+    on ``message``. Returns whether it was."""
+    changed = Message.objects.filter(
+        pk=message.pk, delivery_status=message.delivery_status, attempts=message.attempts
+    ).update(**fields)
+    if changed:
+        for name, value in fields.items():
+            setattr(message, name, value)
+    return bool(changed)
+
+
+def _record_sent(message: Message, sent: Sent) -> None:
+    _guarded_update(
+        message, twilio_sid=sent.sid, delivery_status=TWILIO_STATUS.get(sent.status, DeliveryStatus.QUEUED),
+        sent_at=timezone.now(), error_code="", error_message="",
+    )  # fmt: skip
+
+
+def _record_failure(message: Message, exc: SmsError) -> None:
+    """After a failed call: ``failed`` if permanent; else ``recorded`` again, or still ``sending`` when
+    the provider may have taken the message (the next attempt looks it up first)."""
+    fields: dict[str, Any] = {"error_code": exc.code[:16], "error_message": without_numbers(str(exc))[:300]}
+    if exc.permanent:
+        fields["delivery_status"] = DeliveryStatus.FAILED
+    elif not exc.maybe_sent:
+        fields["delivery_status"] = DeliveryStatus.RECORDED
+    _guarded_update(message, **fields)
+    if exc.permanent:
+        logger.warning("SMS %s failed permanently (code %s)", message.uuid, exc.code)
+        if exc.code == OPTED_OUT_ERROR and message.complainant is not None:
+            complainant_opt_out(complainant=message.complainant)
+
+
+def _reconcile(message: Message) -> bool:
+    """``message`` is ``sending`` and no attempt is running: did the provider take it? Returns True when
+    it did (the outcome is now recorded); False when it did not (the message is ``recorded`` again, to
+    be sent). Raises ``SmsError`` while it is too early to tell or the provider cannot be asked.
+
+    Too early: the interrupted request may still be in the provider's hands for a moment, so the
+    lookup waits until ``SMS_RECONCILE_AFTER_SECONDS`` after the claim. The match is the oldest message
+    to the same number, with the same body, created since the claim, whose id no other message holds.
+    """
+    complainant = message.complainant
+    claimed_at = message.claimed_at or message.created_at
+    if complainant is None or not complainant.phone:
+        _guarded_update(message, delivery_status=DeliveryStatus.FAILED, error_message="unknown whether sent")
+        return True
+    if timezone.now() < claimed_at + timedelta(seconds=settings.SMS_RECONCILE_AFTER_SECONDS):
+        raise SmsError("an interrupted send is not settled yet")
+    found = sms_backend().sent_to(to=complainant.phone, since=claimed_at - CLOCK_SKEW)
+    found = [m for m in found if m.body == message.body]
+    taken = set(Message.objects.filter(twilio_sid__in=[m.sid for m in found]).values_list("twilio_sid", flat=True))
+    match = next((m for m in reversed(found) if m.sid not in taken), None)
+    if match is not None:
+        logger.info("SMS %s: an interrupted send had reached the provider; not sent again", message.uuid)
+        _record_sent(message, match)
+        return True
+    _guarded_update(message, delivery_status=DeliveryStatus.RECORDED)
+    return False
 
 
 def sms_status_record(*, sid: str, status: str, error_code: str = "") -> bool:
@@ -181,41 +270,3 @@ def complainant_opt_out(*, complainant: Complainant) -> None:
 def complainant_opt_in(*, complainant: Complainant) -> None:
     Complainant.objects.filter(complainant_same_number(complainant)).update(opted_out=False, opted_out_at=None)
     complainant.opted_out = False
-
-
-def sms_outbound_requeue_stuck(*, now: Any = None) -> int:
-    """Queue ``sms_deliver`` again (through the outbox) for outbound SMS still ``recorded`` after
-    ``SMS_OUTBOUND_STUCK_MINUTES`` whose outbox row was published (a pending row will be published by
-    the relay anyway); those older than ``SMS_OUTBOUND_GIVE_UP_HOURS`` are marked failed instead
-    (guarded update on ``recorded``). Sending stays exactly-once: ``sms_deliver_now`` locks the row.
-    Returns how many were queued again.
-    """
-    from django.db.models import BigIntegerField, Exists, OuterRef
-    from django.db.models.fields.json import KT
-    from django.db.models.functions import Cast
-
-    from complaints.sms.tasks import sms_deliver
-    from wsr.outbox.models import OutboxEntry
-
-    now = now or timezone.now()
-    stuck = Message.objects.filter(kind=MessageKind.OUTBOUND, delivery_status=DeliveryStatus.RECORDED)
-    give_up = now - timedelta(hours=settings.SMS_OUTBOUND_GIVE_UP_HOURS)
-    abandoned = stuck.filter(created_at__lt=give_up).update(
-        delivery_status=DeliveryStatus.FAILED, error_message="not sent in time; gave up"
-    )
-    if abandoned:
-        logger.warning("gave up on %d outbound SMS never sent", abandoned)
-    pending = (
-        OutboxEntry.objects.filter(published_at__isnull=True, task=sms_deliver.name)
-        .annotate(message_id=Cast(KT("kwargs__message_id"), BigIntegerField()))
-        .filter(message_id=OuterRef("pk"))
-    )
-    cutoff = now - timedelta(minutes=settings.SMS_OUTBOUND_STUCK_MINUTES)
-    ids = list(
-        stuck.filter(created_at__lt=cutoff, created_at__gte=give_up)
-        .exclude(Exists(pending))
-        .values_list("pk", flat=True)[:500]
-    )
-    with transaction.atomic():
-        outbox_enqueue_many(sms_deliver, [{"message_id": message_id} for message_id in ids])
-    return len(ids)

@@ -1,5 +1,8 @@
 """The SMS simulator (staff only): be a worker's phone in the browser, for training and demos.
 
+The thread shown for a number holds only what the signed-in user may see (the case access rule of
+``complaints/permissions.py``): a case assigned to someone else stays hidden, as on the case pages.
+
 Each message is signed with the real ``TWILIO_AUTH_TOKEN`` exactly as Twilio signs it and handed to
 the real webhook view as a form-encoded request, so what the page shows (the TwiML reply, then any
 SMS sent to the number) is what a phone would get. Only fictional numbers (+1 NPA 555-01xx) can be
@@ -18,13 +21,14 @@ from xml.etree import ElementTree
 from django import forms
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from complaints.models import Message, SmsConversation
+from complaints.models import Complaint, Message, SmsConversation
 from complaints.services import phone_hash
 from complaints.sms import views
 from complaints.sms.signatures import signature_compute
@@ -111,7 +115,14 @@ def simulator(request: HttpRequest) -> HttpResponse:
     }
     if context["phone"]:
         digest = phone_hash(phone)
-        thread = Message.objects.filter(complainant__phone_hash=digest).select_related("complaint", "in_reply_to")
+        # Only what the user may see: the number's messages outside any case (a conversation not
+        # filed yet) and those of cases the case access rule lets the user view, never the others.
+        visible_cases = Complaint.objects.restrict(request.user, "view").values("pk")
+        thread = (
+            Message.objects.filter(complainant__phone_hash=digest)
+            .filter(Q(complaint__isnull=True) | Q(complaint__in=visible_cases))
+            .select_related("complaint", "in_reply_to")
+        )
         # Newest first; the CSS lays it out bottom-up (column-reverse) so the newest shows without JS.
         context["thread"] = list(thread.order_by("-created_at", "-id")[:60])
         conversation = SmsConversation.objects.filter(complainant__phone_hash=digest).first()

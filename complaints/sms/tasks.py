@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from complaints.sms.backends import SmsError
 from complaints.sms.media import MediaUnavailable
 
-# Transient failures retry with exponential backoff and full jitter (5 s, 10 s, … capped at 10 min).
-RETRY = {"retry_backoff": 5, "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 8}
+# Transient failures retry with exponential backoff and full jitter (5 s, 10 s, … capped at
+# TASK_RETRY_BACKOFF_MAX); after the last retry, the outbox publishes the task again later.
+RETRY = {
+    "retry_backoff": 5, "retry_backoff_max": settings.TASK_RETRY_BACKOFF_MAX, "retry_jitter": True, "max_retries": 8,
+}  # fmt: skip
 
 
 @shared_task(autoretry_for=(SmsError,), ignore_result=True, **RETRY)
 def sms_deliver(*, message_id: int) -> None:
-    """Send one recorded outbound SMS (safe to run twice). ``sms_deliver_now`` raises ``SmsError``
-    only when trying again may help."""
+    """Send one recorded outbound SMS (safe to run twice, or at once in two workers). ``sms_deliver_now``
+    raises ``SmsError`` only when trying again may help."""
     from complaints.sms.services import sms_deliver_now
 
     sms_deliver_now(message_id=message_id)
@@ -34,15 +38,6 @@ def sms_conversations_file_idle() -> int:
     from complaints.sms.conversation import conversations_file_idle
 
     return conversations_file_idle()
-
-
-@shared_task(ignore_result=True)
-def sms_outbound_sweep() -> int:
-    """Beat: queue again outbound SMS still ``recorded`` long after they were written (a worker died,
-    or the task's retries ran out); give up on very old ones."""
-    from complaints.sms.services import sms_outbound_requeue_stuck
-
-    return sms_outbound_requeue_stuck()
 
 
 @shared_task(ignore_result=True)

@@ -9,6 +9,7 @@ answers. Nothing here waits for the Celery broker: background work goes through 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -29,7 +30,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from complaints.sms import texts
 from complaints.sms.conversation import in_language, inbound_receive, language_chosen
 from complaints.sms.services import sms_status_receive
-from complaints.sms.signatures import signature_valid
+from complaints.sms.signatures import ANY_SID, INBOUND_SID, sids_acceptable, signature_valid
 from complaints.sms.spool import DATABASE_DOWN, spool_append
 
 logger = logging.getLogger(__name__)
@@ -69,10 +70,12 @@ def signed_fields(request: HttpRequest) -> Fields | HttpResponse:
 Handler = Callable[[Fields], HttpResponse]
 
 
-def twilio_webhook(*, neutral_reply: bool) -> Callable[[Handler], Callable[[HttpRequest], HttpResponse]]:
-    """Make ``handler(fields)`` a Twilio webhook: signed fields only, never cached, no CSRF (the
-    signature stands for it), and spooled with an answer when the database is unreachable
-    (``neutral_reply``: tell the worker we got her message)."""
+def twilio_webhook(
+    *, neutral_reply: bool, sid_format: re.Pattern[str]
+) -> Callable[[Handler], Callable[[HttpRequest], HttpResponse]]:
+    """Make ``handler(fields)`` a Twilio webhook: signed fields only, message ids of ``sid_format``
+    (see ``signatures.py``), never cached, no CSRF (the signature stands for it), and spooled with an
+    answer when the database is unreachable (``neutral_reply``: tell the worker we got her message)."""
 
     def decorator(handler: Handler) -> Callable[[HttpRequest], HttpResponse]:
         @never_cache
@@ -82,6 +85,8 @@ def twilio_webhook(*, neutral_reply: bool) -> Callable[[Handler], Callable[[Http
             fields = signed_fields(request)
             if isinstance(fields, HttpResponse):
                 return fields
+            if not sids_acceptable(fields=fields, pattern=sid_format):
+                return HttpResponseBadRequest("malformed MessageSid")
             try:
                 return handler(fields)
             except DATABASE_DOWN:
@@ -108,7 +113,7 @@ def spooled(request: HttpRequest, fields: Fields, *, neutral_reply: bool) -> Htt
     return twiml(in_language(language_chosen(body) or "en", texts.received_neutral))
 
 
-@twilio_webhook(neutral_reply=True)
+@twilio_webhook(neutral_reply=True, sid_format=INBOUND_SID)
 def inbound(fields: Fields) -> HttpResponse:
     """A worker's SMS: stored and answered with TwiML in one transaction."""
     reply = inbound_receive(fields=fields)
@@ -117,7 +122,7 @@ def inbound(fields: Fields) -> HttpResponse:
     return twiml(reply)
 
 
-@twilio_webhook(neutral_reply=False)
+@twilio_webhook(neutral_reply=False, sid_format=ANY_SID)
 def status(fields: Fields) -> HttpResponse:
     """Delivery status of an outbound SMS: forward-only, unknown SIDs ignored, 200 whenever signed."""
     sms_status_receive(fields=fields)

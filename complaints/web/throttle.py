@@ -14,7 +14,9 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
+
+from wsr.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +25,17 @@ DEFAULT_RATES = {
     "report": "10/h",  # complaints filed
     "search": "120/h",  # worksite searches
     "track": "20/h",  # reference + receipt code lookups, right or wrong
-    "track-reference": "10/h",  # lookups of one reference, whoever makes them (guessing a code)
+    # Wrong codes for one reference from one client: a short back-off. Never per reference alone,
+    # or anyone who knows a (texted, not secret) reference could lock the worker out.
+    "track-guess": "5/10m",
     "follow-up": "30/h",  # messages and photos added on /track/
 }
 
 
 def client_key(group: str, request: HttpRequest) -> str:
-    """An opaque, non-reversible stand-in for the client address, used only inside the cache."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """An opaque, non-reversible stand-in for the client address (``wsr.client_address``, which
+    knows the proxies in front), used only inside the cache."""
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), f"throttle:{address}".encode(), hashlib.sha256).hexdigest()
 
 
@@ -46,3 +51,14 @@ def throttled(request: HttpRequest, group: str, *, value: str | None = None) -> 
     except Exception:  # the cache is down: let the worker through
         logger.warning("throttle unavailable for %s: cache error", group)
         return False
+
+
+def throttle_used_up(request: HttpRequest, group: str, *, value: str) -> bool:
+    """Whether ``value`` has used every attempt of ``group`` in this window; counts nothing (count
+    a failed attempt afterwards with ``throttled``)."""
+    try:
+        usage = get_usage(request, group=f"web:{group}", key=lambda _group, _request: value, rate=rate_for(group))
+    except Exception:  # the cache is down: let the worker through
+        logger.warning("throttle unavailable for %s: cache error", group)
+        return False
+    return bool(usage and usage["count"] >= usage["limit"])

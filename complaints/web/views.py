@@ -39,7 +39,7 @@ from complaints.web.services import (
     receipt_code_reserve,
     receipt_code_take,
 )
-from complaints.web.throttle import throttled
+from complaints.web.throttle import client_key, throttle_used_up, throttled
 from complaints.worker_status import (
     REFERRED_ON_TRACK,
     worker_referral,
@@ -153,6 +153,10 @@ def report(request: HttpRequest) -> HttpResponse:
     )
     if remembered or not result.created:
         # The same form again finds the first complaint: same confirmation (never another code).
+        if not result.created and remembered and not receipt_code_check(complaint=result.complaint, code=code):
+            # Its confirmation was shown and taken already, so the code just reserved is not the
+            # case's: drop it, and the confirmation page says "already sent".
+            receipt_code_take(idempotency_key=key)
         return HttpResponseRedirect(_done_url(key))
     # No cache (Redis down): show the confirmation in this answer; it cannot be shown again later.
     return render_public(request, "complaints/web/report_done.html", _done_context(result.complaint, code))
@@ -258,7 +262,8 @@ def complaint_for_receipt(*, reference: str, code: str) -> Complaint | None:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """Reference + receipt code -> the case page. A wrong reference and a wrong code get the very same
-    answer; both are throttled per client and per reference."""
+    answer. Every lookup counts per client; wrong codes count per client and reference with a short
+    back-off, so a stranger who knows the reference never locks the worker out (``throttle.py``)."""
     if request.method != "POST":
         return _track_page(request, TrackForm())
     form = TrackForm(request.POST)
@@ -267,10 +272,12 @@ def track(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _track_page(request, form, status=400)
     reference, code = form.cleaned_data["reference"], form.cleaned_data["receipt_code"]
-    if throttled(request, "track-reference", value=f"reference:{reference}"):
+    guesser = f"reference:{reference}:{client_key('track-guess', request)}"
+    if throttle_used_up(request, "track-guess", value=guesser):
         return _track_page(request, form, status=429, throttled_now=True)
     complaint = complaint_for_receipt(reference=reference, code=code)
     if complaint is None:
+        throttled(request, "track-guess", value=guesser)  # counts the wrong code
         form.add_error(
             None,
             _("We could not find a complaint with this case number and secret code. Please check both and try again."),

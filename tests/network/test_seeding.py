@@ -7,14 +7,15 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import make_user
 from wsr.contributions import PROJECT_APPS
 from wsr.network.choices import OrganizationKind, Role
 from wsr.network.demo import USERS
-from wsr.network.models import Organization, Supplier, SupplyRelationship, Worksite
+from wsr.network.models import Organization, Supplier, SupplyRelationship, User, Worksite
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def row_counts() -> dict[str, int]:
 
 def seed_demo() -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", force=True, stdout=out)
     return out.getvalue()
 
 
@@ -84,6 +85,20 @@ def test_seed_demo_honours_demo_password(settings):
     output = seed_demo()
     assert "another-demo-secret" not in output
     assert logs_in("demo-lead", "another-demo-secret")
+
+
+def test_seed_demo_refuses_without_debug_and_creates_nobody(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+    assert not TOTPDevice.objects.exists()
+
+
+def test_seed_demo_runs_in_debug_mode_without_force(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    assert logs_in("demo-buyer-a", settings.DEMO_PASSWORD)
 
 
 def seed_scale(**sizes: int) -> str:

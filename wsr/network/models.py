@@ -6,7 +6,9 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +23,7 @@ from wsr.network.choices import (
     Standing,
     WorksiteKind,
 )
+from wsr.network.roles import ROLES_BY_KIND
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -49,6 +52,71 @@ class User(AbstractUser):
         return bool(self.roles & set(roles))
 
 
+# (kind, role) pairs allowed by ROLES_BY_KIND, as SQL for the triggers below. Sorted: a change of the
+# mapping changes the triggers, so `makemigrations` writes a migration for it.
+_ROLE_FITS_KIND_SQL = (
+    ", ".join(
+        f"('{OrganizationKind(kind).value}', '{Role(role).value}')"
+        for kind, roles in ROLES_BY_KIND.items()
+        for role in sorted(roles)
+    )
+    or "(NULL, NULL)"
+)
+
+# Trigger bodies: the role of a membership fits its organization's kind, and so does a new kind.
+_MEMBERSHIP_ROLE_FITS_KIND = f"""
+    SELECT kind INTO organization_kind FROM network_organization
+    WHERE id = NEW.organization_id FOR SHARE;
+    IF (organization_kind, NEW.role) NOT IN ({_ROLE_FITS_KIND_SQL}) THEN
+        RAISE EXCEPTION 'a % member cannot be %', organization_kind, NEW.role
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+"""  # noqa: S608 (enumeration values only)
+_ORGANIZATION_KIND_FITS = f"""
+    IF EXISTS (
+        SELECT 1 FROM network_membership m
+        WHERE m.organization_id = NEW.id AND (NEW.kind, m.role) NOT IN ({_ROLE_FITS_KIND_SQL})
+    ) OR (NEW.kind <> '{OrganizationKind.BUYER.value}'
+          AND EXISTS (SELECT 1 FROM network_supplyrelationship r WHERE r.buyer_id = NEW.id))
+      OR (NEW.kind <> '{OrganizationKind.SUPPLIER.value}'
+          AND EXISTS (SELECT 1 FROM network_supplier s WHERE s.organization_id = NEW.id))
+    THEN
+        RAISE EXCEPTION 'organization %: a membership, supply relationship or supplier does not fit kind %',
+            NEW.id, NEW.kind USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+"""  # noqa: S608 (enumeration values only)
+
+
+def _role_labels(kind: OrganizationKind) -> set[str]:
+    return {str(Role(role).label) for role in ROLES_BY_KIND[kind]}
+
+
+def role_misfit_message(*, organization: Organization, role: str) -> str | None:
+    """Why ``role`` cannot be held in ``organization`` (a role must fit its kind), or None."""
+    if organization.kind not in ROLES_BY_KIND or role not in Role.values or role in ROLES_BY_KIND[organization.kind]:
+        return None
+    return f"A {organization.get_kind_display()} member cannot be {Role(role).label}."
+
+
+def _organization_kind_trigger(*, name: str, column: str, kind: OrganizationKind) -> pgtrigger.Trigger:
+    """A trigger refusing a row whose organization (``NEW.<column>``) is not of ``kind``. The row is
+    locked FOR SHARE, so a kind change in flight waits, and its own trigger then sees this row."""
+    return pgtrigger.Trigger(
+        name=name,
+        operation=pgtrigger.Insert | pgtrigger.UpdateOf(column),
+        when=pgtrigger.Before,
+        func=f"""
+    PERFORM 1 FROM network_organization WHERE id = NEW.{column} AND kind = '{kind.value}' FOR SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'organization % is not a {kind.value}', NEW.{column} USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+    """,
+    )
+
+
 class Organization(models.Model):
     """A member of the program: a worker organization, the monitor, a buyer or a supplier."""
 
@@ -65,9 +133,38 @@ class Organization(models.Model):
                 condition=Q(kind__in=OrganizationKind.values), name="network_organization_kind_valid"
             ),
         ]
+        triggers = [
+            # What depends on the kind must still fit a new one (see Organization.clean).
+            pgtrigger.Trigger(
+                name="network_organization_kind_fits",
+                operation=pgtrigger.UpdateOf("kind"),
+                when=pgtrigger.Before,
+                condition=pgtrigger.Q(old__kind__df=pgtrigger.F("new__kind")),
+                func=_ORGANIZATION_KIND_FITS,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A new kind must still fit the organization's members' roles, its supply relationships as
+        a buyer and its supplier row (the database holds the same rule)."""
+        if self.pk is None or self.kind not in OrganizationKind.values:
+            return
+        before = Organization.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        if before is None or before == self.kind:
+            return
+        kind = OrganizationKind(self.kind)
+        misfits = sorted(
+            {str(Role(r).label) for r in self.memberships.values_list("role", flat=True)} - _role_labels(kind)
+        )
+        if misfits:
+            raise ValidationError({"kind": f"Its members are {', '.join(misfits)}: a {kind.label} member cannot be."})
+        if kind != OrganizationKind.BUYER and self.supply_relationships.exists():
+            raise ValidationError({"kind": "It buys from suppliers (supply relationships): it stays a buyer."})
+        if kind != OrganizationKind.SUPPLIER and Supplier.objects.filter(organization=self).exists():
+            raise ValidationError({"kind": "It is a supplier with worksites and standing: it stays a supplier."})
 
 
 class Membership(models.Model):
@@ -84,9 +181,30 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "organization", "role"], name="network_membership_unique"),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="network_membership_role_valid"),
         ]
+        triggers = [
+            # A role must fit the organization's kind (ROLES_BY_KIND); FOR SHARE waits for a kind change
+            # in flight, whose own trigger then sees this membership.
+            pgtrigger.Trigger(
+                name="network_membership_role_fits_kind",
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("role", "organization_id"),
+                when=pgtrigger.Before,
+                declare=[("organization_kind", "text")],
+                func=_MEMBERSHIP_ROLE_FITS_KIND,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organization}"
+
+    def clean(self) -> None:
+        """A role must fit the organization's kind: an administrator of a buyer would see every case."""
+        try:
+            organization = self.organization  # unsaved in an admin inline of a new organization: still set
+        except ObjectDoesNotExist:
+            return
+        message = role_misfit_message(organization=organization, role=self.role)
+        if message:
+            raise ValidationError({"role": message})
 
 
 class SupplierQuerySet(models.QuerySet["Supplier"]):
@@ -112,9 +230,21 @@ class Supplier(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(standing__in=Standing.values), name="network_supplier_standing_valid"),
         ]
+        triggers = [
+            _organization_kind_trigger(
+                name="network_supplier_organization_is_supplier",
+                column="organization_id",
+                kind=OrganizationKind.SUPPLIER,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.organization.name
+
+    def clean(self) -> None:
+        """Only a supplier organization is a supplier (its users get the supplier's permissions)."""
+        if self.organization_id and self.organization.kind != OrganizationKind.SUPPLIER:
+            raise ValidationError({"organization": f"{self.organization} is not a supplier organization."})
 
     @property
     def name(self) -> str:
@@ -324,9 +454,19 @@ class SupplyRelationship(models.Model):
                 name="network_supply_one_open_per_pair",
             ),
         ]
+        triggers = [
+            _organization_kind_trigger(
+                name="network_supply_buyer_is_buyer", column="buyer_id", kind=OrganizationKind.BUYER
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.buyer} ← {self.supplier}"
+
+    def clean(self) -> None:
+        """The buyer side is a buyer organization: its users see the supplier once the relationship starts."""
+        if self.buyer_id and self.buyer.kind != OrganizationKind.BUYER:
+            raise ValidationError({"buyer": f"{self.buyer} is not a buyer."})
 
 
 class Notification(models.Model):

@@ -9,14 +9,17 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import date
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from wsr.network import permissions
-from wsr.network.choices import OrganizationKind, ProposalStatus, Role, Standing
+from wsr.network.choices import OrganizationKind, ProposalStatus, Standing
 from wsr.network.models import (
     WORKSITE_CODE_LETTERS,
     Membership,
@@ -29,7 +32,7 @@ from wsr.network.models import (
     User,
     Worksite,
 )
-from wsr.network.roles import ROLES_BY_KIND, is_lead
+from wsr.network.roles import is_lead
 from wsr.network.selectors import monitor_leads
 from wsr.network.signals import standing_changed, standing_proposal_decided
 from wsr.outbox.services import outbox_enqueue_many
@@ -47,8 +50,7 @@ def organization_create(*, name: str, kind: str, country: str = "") -> Organizat
 
 def membership_create(*, user: User, organization: Organization, role: str) -> Membership:
     """Give ``user`` a role in ``organization``; raises ValidationError if the role does not fit."""
-    if role not in ROLES_BY_KIND[organization.kind]:
-        raise ValidationError(f"A {organization.get_kind_display()} member cannot be {Role(role).label}.")
+    Membership(user=user, organization=organization, role=role).clean()
     membership, _ = Membership.objects.update_or_create(
         user=user, organization=organization, role=role, defaults={"is_active": True}
     )
@@ -85,10 +87,12 @@ def worksite_create(*, supplier: Supplier, name: str, code: str = "", **fields: 
 
 
 def supply_relationship_start(*, buyer: Organization, supplier: Supplier, started_on: date) -> SupplyRelationship:
-    """Record that ``buyer`` sources from ``supplier``; its users may then see the supplier."""
-    if buyer.kind != OrganizationKind.BUYER:
-        raise ValidationError(f"{buyer} is not a buyer.")
-    return SupplyRelationship.objects.create(buyer=buyer, supplier=supplier, started_on=started_on)
+    """Record that ``buyer`` sources from ``supplier``; its users may then see the supplier. Raises
+    ValidationError if ``buyer`` is not a buyer organization."""
+    relationship = SupplyRelationship(buyer=buyer, supplier=supplier, started_on=started_on)
+    relationship.clean()
+    relationship.save()
+    return relationship
 
 
 def supply_relationship_end(*, relationship: SupplyRelationship, ended_on: date) -> None:
@@ -109,6 +113,42 @@ def notify_users(*, users: Iterable[User], subject: str, body: str, url: str = "
 
     outbox_enqueue_many(notification_email_send, [{"notification_id": n.pk} for n in notifications])
     return notifications
+
+
+class NotificationBusy(Exception):
+    """Another worker is e-mailing this notification right now; try again later (it may yet die)."""
+
+
+def notification_email_deliver(*, notification_id: int) -> bool:
+    """E-mail one notification to its user, at least once; returns whether it was sent now. Nothing
+    happens if it is gone, already e-mailed, or its user has no address.
+
+    Sends while holding the notification's row lock (``select_for_update`` with ``SKIP LOCKED``) and
+    sets ``emailed_at`` in the same transaction: a process that dies mid-send commits nothing, so the
+    outbox publishes the task again and the e-mail goes out again, with the same Message-ID, which
+    mail programs use to show a repeat once. Raises ``NotificationBusy`` while another worker holds it.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            if Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).exists():
+                raise NotificationBusy(notification_id)
+            return False
+        if notification.emailed_at is not None or not notification.user.email:
+            return False
+        host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+        EmailMessage(
+            notification.subject, notification.body, None, [notification.user.email],
+            headers={"Message-ID": f"<notification.{notification.uuid}@{host}>"},
+        ).send()  # fmt: skip
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
 
 
 def supplier_standing_change(

@@ -4,18 +4,23 @@ HTTP is faked: the real ``twilio`` client builds the request and parses the answ
 from __future__ import annotations
 
 import json
+import logging
 import threading
+from datetime import timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
-from django.db import connection
+import requests
+from django.db import connection, connections
+from django.utils import timezone
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 
 from complaints.choices import DeliveryStatus, Language
-from complaints.models import Complainant
+from complaints.models import Complainant, Message
 from complaints.services import complainant_for_phone
-from complaints.sms.backends import MemoryBackend, SmsError
+from complaints.sms.backends import MemoryBackend, SmsError, TwilioBackend
 from complaints.sms.services import sms_deliver_now, sms_send, sms_status_record
 from wsr.outbox.models import OutboxEntry
 
@@ -72,11 +77,14 @@ def test_delivering_twice_sends_once(worker):
 def test_two_workers_delivering_the_same_message_at_once_send_it_once(worker):
     message = sms_send(complainant=worker, complaint=None, body="Bonjou")
     barrier = threading.Barrier(4)
+    busy: list[SmsError] = []
 
     def deliver() -> None:
         barrier.wait()
         try:
             sms_deliver_now(message_id=message.pk)
+        except SmsError as exc:  # another attempt holds it: the task retries later
+            busy.append(exc)
         finally:
             connection.close()
 
@@ -86,6 +94,124 @@ def test_two_workers_delivering_the_same_message_at_once_send_it_once(worker):
     for thread in threads:
         thread.join()
     assert len(MemoryBackend.sent) == 1
+    assert all(not exc.permanent for exc in busy)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_claim_is_committed_before_the_provider_is_called(worker, monkeypatch):
+    # What another process sees while the provider has the message: a crash now must leave a trace.
+    message = sms_send(complainant=worker, complaint=None, body="Bonjou")
+    seen: list[tuple[str, int]] = []
+    send = MemoryBackend.send
+
+    def look_from_elsewhere(self: MemoryBackend, **kwargs: Any) -> Any:
+        elsewhere = connections.create_connection("default")
+        try:
+            with elsewhere.cursor() as cursor:
+                cursor.execute("SELECT delivery_status, attempts FROM complaints_message WHERE id = %s", [message.pk])
+                seen.append(cursor.fetchone())
+        finally:
+            elsewhere.close()
+        return send(self, **kwargs)
+
+    monkeypatch.setattr(MemoryBackend, "send", look_from_elsewhere)
+    sms_deliver_now(message_id=message.pk)
+    assert seen == [(DeliveryStatus.SENDING, 1)]
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.QUEUED and message.claimed_at is not None
+
+
+def interrupted(message: Message, *, seconds_ago: float) -> None:
+    """As a worker that claimed ``message`` and died before recording the provider's answer leaves it."""
+    Message.objects.filter(pk=message.pk).update(
+        delivery_status=DeliveryStatus.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(seconds=seconds_ago)
+    )
+
+
+@pytest.mark.django_db
+def test_an_interrupted_send_the_provider_took_is_recorded_and_not_sent_again(worker):
+    message = sms_send(complainant=worker, complaint=None, body="Bonjou")
+    other = sms_send(complainant=worker, complaint=None, body="Another text")
+    MemoryBackend().send(to=PHONE, body="Another text")  # to the same phone, not this message
+    MemoryBackend().send(to=PHONE, body="Bonjou")  # the provider took it; then the worker died
+    interrupted(message, seconds_ago=60)
+
+    sms_deliver_now(message_id=message.pk)
+
+    assert [sms.body for sms in MemoryBackend.sent] == ["Another text", "Bonjou"]
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.QUEUED
+    assert message.twilio_sid == MemoryBackend.sent[1].sid
+    other.refresh_from_db()
+    assert other.delivery_status == DeliveryStatus.RECORDED
+
+
+@pytest.mark.django_db
+def test_an_interrupted_send_the_provider_never_got_is_sent(worker):
+    message = sms_send(complainant=worker, complaint=None, body="Bonjou")
+    interrupted(message, seconds_ago=60)
+    sms_deliver_now(message_id=message.pk)
+    assert [sms.body for sms in MemoryBackend.sent] == ["Bonjou"]
+    message.refresh_from_db()
+    assert (message.delivery_status, message.attempts) == (DeliveryStatus.QUEUED, 2)
+
+
+@pytest.mark.django_db
+def test_two_identical_texts_interrupted_are_each_matched_to_their_own_provider_message(worker):
+    first = sms_send(complainant=worker, complaint=None, body="HELP: text STATUS and your case number")
+    second = sms_send(complainant=worker, complaint=None, body="HELP: text STATUS and your case number")
+    MemoryBackend().send(to=PHONE, body=first.body)
+    MemoryBackend().send(to=PHONE, body=second.body)
+    interrupted(first, seconds_ago=60)
+    interrupted(second, seconds_ago=60)
+    sms_deliver_now(message_id=first.pk)
+    sms_deliver_now(message_id=second.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert len(MemoryBackend.sent) == 2
+    assert {first.twilio_sid, second.twilio_sid} == {sms.sid for sms in MemoryBackend.sent}
+
+
+@pytest.mark.django_db
+def test_an_interrupted_send_is_looked_up_only_once_the_provider_had_time_to_take_it(worker, settings):
+    settings.SMS_RECONCILE_AFTER_SECONDS = 30
+    message = sms_send(complainant=worker, complaint=None, body="Bonjou")
+    interrupted(message, seconds_ago=5)
+    with pytest.raises(SmsError) as raised:
+        sms_deliver_now(message_id=message.pk)
+    assert not raised.value.permanent
+    assert MemoryBackend.sent == []
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.SENDING
+
+
+@pytest.mark.django_db
+def test_a_timeout_after_the_provider_took_the_message_does_not_send_it_twice(worker, settings):
+    message = sms_send(complainant=worker, complaint=None, body="Bonjou")
+    MemoryBackend.fail_with.append(SmsError("ReadTimeout", maybe_sent=True))  # taken, answer lost
+    with pytest.raises(SmsError):
+        sms_deliver_now(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.SENDING
+
+    settings.SMS_RECONCILE_AFTER_SECONDS = 0  # the retry comes once the provider had time
+    sms_deliver_now(message_id=message.pk)
+    assert len(MemoryBackend.sent) == 1
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.QUEUED and message.twilio_sid == MemoryBackend.sent[0].sid
+
+
+@pytest.mark.django_db
+def test_a_message_not_sent_within_the_give_up_time_is_marked_failed_not_sent(worker, settings):
+    message = sms_send(complainant=worker, complaint=None, body="Your case is closed")
+    Message.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(hours=settings.SMS_OUTBOUND_GIVE_UP_HOURS, minutes=1)
+    )
+    sms_deliver_now(message_id=message.pk)
+    assert MemoryBackend.sent == []
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.FAILED
+    assert message.error_message == "not sent in time; gave up"
 
 
 @pytest.mark.django_db
@@ -139,7 +265,7 @@ class FakeTwilioHttp:
         monkeypatch.setattr(TwilioHttpClient, "request", self.request)
 
     def request(self, method: str, url: str, params: Any = None, data: Any = None, **kwargs: Any) -> Response:
-        self.requests.append({"method": method, "url": url, "data": data, "auth": kwargs.get("auth")})
+        self.requests.append({"method": method, "url": url, "data": data, "params": params, "auth": kwargs.get("auth")})
         return Response(self.status, json.dumps(self.payload))
 
 
@@ -209,3 +335,50 @@ def test_the_twilio_backend_keeps_the_number_out_of_its_errors(worker, twilio_se
     sms_deliver_now(message_id=message.pk)
     message.refresh_from_db()
     assert message.error_code == "21211" and "5550199" not in message.error_message
+
+
+def twilio_page(*messages: dict[str, Any]) -> dict[str, Any]:
+    uri = "/2010-04-01/Accounts/AC" + "1" * 32 + "/Messages.json"
+    return {
+        "messages": list(messages), "page": 0, "page_size": 50, "start": 0, "end": len(messages) - 1, "uri": uri,
+        "first_page_uri": uri, "next_page_uri": None, "previous_page_uri": None,
+    }  # fmt: skip
+
+
+def twilio_message(sid: str, body: str, *, minutes_ago: float = 0) -> dict[str, Any]:
+    created = format_datetime(timezone.now() - timedelta(minutes=minutes_ago))
+    return {"sid": sid, "status": "sent", "body": body, "to": PHONE, "from": "+15550001111", "date_created": created}
+
+
+@pytest.mark.django_db
+def test_the_twilio_backend_finds_an_interrupted_send_in_twilio_s_message_list(worker, twilio_settings, monkeypatch):
+    sid = "SM" + "b" * 32
+    fake = FakeTwilioHttp(
+        monkeypatch, 200,
+        twilio_page(twilio_message("SM" + "c" * 32, "Bonjou", minutes_ago=60 * 24), twilio_message(sid, "Bonjou")),
+    )  # fmt: skip
+    message = sms_send(complainant=worker, complaint=None, body="Bonjou")
+    interrupted(message, seconds_ago=60)
+    sms_deliver_now(message_id=message.pk)
+    [request] = fake.requests  # a lookup, no new message
+    assert request["method"] == "GET" and request["url"].endswith("/Messages.json")
+    assert (request["params"]["To"], request["params"]["From"]) == (PHONE, "+15550001111")
+    message.refresh_from_db()
+    assert (message.twilio_sid, message.delivery_status) == (sid, DeliveryStatus.SENT)
+
+
+@pytest.mark.django_db
+def test_looking_up_twilio_s_message_list_never_logs_the_worker_s_number(worker, twilio_settings, monkeypatch, caplog):
+    def answer(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        response = requests.Response()
+        response.status_code = 200
+        response._content = json.dumps(twilio_page()).encode()
+        response.request = request
+        return response
+
+    monkeypatch.setattr(requests.Session, "send", answer)
+    with caplog.at_level(logging.DEBUG):
+        found = TwilioBackend().sent_to(to=PHONE, since=timezone.now())
+    assert found == []
+    assert caplog.records  # the client did log its request...
+    assert "5550199" not in caplog.text  # ...never with the number

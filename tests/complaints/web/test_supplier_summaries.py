@@ -80,7 +80,7 @@ def test_the_demo_supplier_has_a_summary_to_read(world):
 
     from wsr.network.models import User
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", force=True, verbosity=0)
     client = world.client_for(User.objects.get(username="demo-supplier-a"))
     html = client.get(PAGE).content.decode()
     assert "Please confirm the back pay has reached every worker on the crew." in html

@@ -50,10 +50,10 @@ def test_an_opted_out_or_anonymous_worker_is_never_texted(world, standards, make
 
 
 def test_the_demo_program_has_cases_in_every_state_and_loads_twice_without_duplicates():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", force=True, verbosity=0)
     demo = Complaint.objects.exclude(idempotency_key=None)
     first = demo.count()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", force=True, verbosity=0)
     assert demo.count() == first
     assert set(demo.values_list("status", flat=True)) == {
         Status.NEW, Status.TRIAGED, Status.INVESTIGATING, Status.RESOLVED, Status.NOT_SUBSTANTIATED,
