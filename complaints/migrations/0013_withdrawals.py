@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0011_rename_finding_casefinding'),
+        ('complaints', '0012_message_sending_claim'),
         ('network', '0003_standingproposal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
